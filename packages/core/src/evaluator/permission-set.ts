@@ -1,5 +1,5 @@
 import type { PortalModel } from '../model/portal-model.js';
-import { canonicalize, canonicalJson, fingerprint } from '../util/canonical-json.js';
+import { canonicalJson, defineOwn, fingerprint } from '../util/canonical-json.js';
 import { resolveRightsDocument } from './resolve-rights.js';
 import type { Visitor } from './resolve-rights.js';
 import { Rights } from './rights.js';
@@ -48,7 +48,8 @@ export function buildPermissionSetClaims(
 ): PermissionSetClaims {
   const rights = resolveRightsDocument(model, visitor);
   const signedIn = Boolean(visitor.contactId);
-  return canonicalize<PermissionSetClaims>({
+  // The document is canonical already (and shared): sorting the top level is enough, no deep copy.
+  return sortTopLevel<PermissionSetClaims>({
     iss: options.issuer,
     aud: model.site.audience,
     ...(signedIn && visitor.contactId ? { sub: visitor.contactId } : {}),
@@ -61,6 +62,15 @@ export function buildPermissionSetClaims(
   });
 }
 
+function sortTopLevel<T extends object>(value: T): T {
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) defineOwn(sorted, key, member);
+  }
+  return sorted as T;
+}
+
 /**
  * The version tag of a visitor's rights: a fingerprint of everything in the set that grants
  * something, so it moves exactly when the rights do and caches can compare it cheaply.
@@ -68,17 +78,22 @@ export function buildPermissionSetClaims(
 export function rightsVersion(rights: RightsDocument, identity: Pick<Visitor, 'contactId' | 'accountId'>): string {
   // Exactly what the claims carry: no sub or account while signed out, and an empty id is no id.
   const sub = identity.contactId || undefined;
-  return fingerprint(
-    canonicalJson({
-      sub,
-      account: sub ? identity.accountId || undefined : undefined,
-      roles: rights.roles,
-      tables: rights.tables,
-      columns: rights.columns,
-      pages: rights.pages,
-      website: rights.website,
-    }),
-  );
+  const account = sub ? identity.accountId || undefined : undefined;
+  return fingerprint(canonicalJson([documentFingerprint(rights), sub ?? null, account ?? null]));
+}
+
+/** Fingerprints of (frozen, shared) documents, so the per-request version costs a few string operations. */
+const documentFingerprints = new WeakMap<RightsDocument, string>();
+
+function documentFingerprint(rights: RightsDocument): string {
+  let print = documentFingerprints.get(rights);
+  if (print === undefined) {
+    print = fingerprint(
+      canonicalJson({ roles: rights.roles, tables: rights.tables, columns: rights.columns, pages: rights.pages, website: rights.website }),
+    );
+    if (Object.isFrozen(rights)) documentFingerprints.set(rights, print);
+  }
+  return print;
 }
 
 /** The evaluator for a (verified) permission set, as the browser uses it. */

@@ -2,7 +2,7 @@ import { SERVER_MANAGED_COLUMNS } from '../model/built-ins.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { COLUMN_OPERATIONS, PRIVILEGES, SYSTEM_COLUMNS, WEBSITE_RIGHTS } from '../model/vocabulary.js';
 import type { ColumnOperation, Privilege, WebsiteRight } from '../model/vocabulary.js';
-import { canonicalJson, defineOwn } from '../util/canonical-json.js';
+import { canonicalize, canonicalJson, defineOwn } from '../util/canonical-json.js';
 import { Rights } from './rights.js';
 import type { VisitorIdentity } from './rights.js';
 import type {
@@ -35,9 +35,37 @@ export function effectiveRoles(model: PortalModel, visitor: Visitor): string[] {
   return [...roles].sort();
 }
 
-/** Computes a visitor's {@link RightsDocument} from the model: deterministic, so equal rights are byte-equal. */
+/**
+ * A document depends only on the model and the effective roles (never on ids), so each distinct role
+ * combination is resolved once per model: the server answers every request from a handful of frozen
+ * documents. Keyed weakly by model, so a reloaded configuration starts afresh.
+ */
+const documentsByModel = new WeakMap<PortalModel, Map<string, RightsDocument>>();
+/** Bounds the cache for a model with an unusual number of role combinations in use. */
+const MAX_CACHED_DOCUMENTS = 1024;
+
+/**
+ * Computes a visitor's {@link RightsDocument} from the model: deterministic, so equal rights are
+ * byte-equal. The result is frozen and may be shared between visitors with the same roles.
+ */
 export function resolveRightsDocument(model: PortalModel, visitor: Visitor): RightsDocument {
   const roles = effectiveRoles(model, visitor);
+  let documents = documentsByModel.get(model);
+  if (!documents) {
+    documents = new Map();
+    documentsByModel.set(model, documents);
+  }
+  const key = JSON.stringify(roles);
+  let document = documents.get(key);
+  if (!document) {
+    document = deepFreeze(canonicalize(computeRightsDocument(model, roles)));
+    if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
+    documents.set(key, document);
+  }
+  return document;
+}
+
+function computeRightsDocument(model: PortalModel, roles: string[]): RightsDocument {
   const held = new Set(roles);
   const holds = (names: readonly string[]): boolean => names.some((name) => held.has(name));
   const tables = tableGrants(model, holds);
@@ -136,6 +164,14 @@ function websiteRights(model: PortalModel, holds: Holds): WebsiteRights {
     for (const right of WEBSITE_RIGHTS) if (permission[right] === true) rights[right] = true;
   }
   return rights;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }
 
 function compare(a: string, b: string): number {
