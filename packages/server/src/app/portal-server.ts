@@ -1,0 +1,130 @@
+import cookie from '@fastify/cookie';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { PortalModel } from '@portalkit/core';
+import { AuditLog } from '../audit/audit-log.js';
+import { ConfigHolder } from '../config/config-holder.js';
+import { Contacts } from '../contacts/contacts.js';
+import { EventLog } from '../events/event-log.js';
+import { installCors } from '../http/cors.js';
+import { installCsrfGuard } from '../http/csrf.js';
+import type { RateLimitPolicy } from '../http/rate-limit.js';
+import { installProblemHandlers } from '../http/problem.js';
+import { OutboxMailer } from '../mail/mailer.js';
+import type { Mailer, MailMessage } from '../mail/mailer.js';
+import { sessionCookiePolicy } from '../sessions/session-cookie.js';
+import type { SessionCookiePolicy } from '../sessions/session-cookie.js';
+import { SessionStore } from '../sessions/session-store.js';
+import { Visitors } from '../sessions/visitors.js';
+import { openDatabase } from '../storage/open-database.js';
+import { systemClock } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
+import type { ServerContext } from './context.js';
+import { registerRoutes } from './routes.js';
+import { installSecurityHeaders } from './security-headers.js';
+
+export interface PortalServerOptions {
+  /** The configuration: a holder (reloadable, from a file) or a compiled model. */
+  readonly config: ConfigHolder | PortalModel;
+  /** Directory for the SQLite file. */
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** The URL visitors reach the server at; defaults to `http://host:port`. It is the permission sets' `iss`. */
+  readonly publicUrl?: string;
+  readonly clock?: Clock;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Trust `X-Forwarded-For` (only behind a proxy that sets it). */
+  readonly trustProxy?: boolean;
+  /** Echo outgoing mail (reset links, invitations) somewhere visible, e.g. the demo's console. */
+  readonly echoMail?: (message: MailMessage) => void;
+  readonly mailer?: Mailer;
+  /** Replaces some default rate limits (see `DEFAULT_RATE_LIMITS`): benchmarks, embedders with other needs. */
+  readonly rateLimits?: Partial<RateLimitPolicy>;
+}
+
+export interface PortalServer {
+  readonly app: FastifyInstance;
+  readonly context: ServerContext;
+  /** Where it listens, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Largest request body any identity route accepts; the data API sets its own limits per route. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Opens the database, builds the HTTP server, and listens. */
+export async function startPortalServer(options: PortalServerOptions): Promise<PortalServer> {
+  const config = options.config instanceof ConfigHolder ? options.config : new ConfigHolder(options.config);
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase({ dataDir: options.dataDir });
+  const { db } = database;
+
+  let issuer = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  let cookiePolicy: SessionCookiePolicy = sessionCookiePolicy(new URL(issuer || 'http://127.0.0.1'));
+  const sessions = new SessionStore(db, clock, () => config.model.authentication.session);
+  const context: ServerContext = {
+    db,
+    engine: database.engine,
+    clock,
+    config,
+    audit: new AuditLog(db, clock),
+    contacts: new Contacts(db, clock),
+    events: new EventLog(db, clock),
+    sessions,
+    visitors: new Visitors(db, sessions, () => cookiePolicy),
+    mailer: options.mailer ?? new OutboxMailer(db, clock, options.echoMail),
+    get issuer() {
+      return issuer;
+    },
+    get cookie() {
+      return cookiePolicy;
+    },
+  };
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
+  });
+  try {
+    // The configured origins (re-read after a reload) and the server's own origin, compared exactly.
+    const isAllowedOrigin = (origin: string): boolean =>
+      origin === new URL(issuer).origin || config.model.site.origins.includes(origin);
+    installProblemHandlers(app);
+    installSecurityHeaders(app);
+    await installCors(app, isAllowedOrigin);
+    installCsrfGuard(app, isAllowedOrigin);
+    await app.register(cookie);
+    // Only JSON bodies: a text/plain "simple request" (what a cross-site form can send) is refused as 415.
+    app.removeContentTypeParser('text/plain');
+    await registerRoutes(app, context, options.rateLimits ? { rateLimits: options.rateLimits } : {});
+
+    const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 });
+    const url = new URL(address);
+    if (url.hostname === '::1') url.hostname = '[::1]';
+    if (!issuer) issuer = url.origin;
+    cookiePolicy = sessionCookiePolicy(new URL(issuer));
+    await context.events.start();
+    return {
+      app,
+      context,
+      url: url.origin,
+      async close() {
+        await context.events.stop();
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await database.close();
+    throw error;
+  }
+}

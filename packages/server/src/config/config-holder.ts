@@ -1,0 +1,31 @@
+import type { PortalModel } from '@portalkit/core';
+import type { ConfigIssue } from '@portalkit/core/config';
+import { readConfigFile } from './read-config-file.js';
+
+/**
+ * The configuration in force. A reload swaps the model atomically, or keeps the old one and reports
+ * why: a broken edit never takes a running portal down.
+ */
+export class ConfigHolder {
+  #model: PortalModel;
+
+  constructor(
+    model: PortalModel,
+    /** Where the model came from, if from a file (needed to reload). */
+    readonly file?: string,
+  ) {
+    this.#model = model;
+  }
+
+  get model(): PortalModel {
+    return this.#model;
+  }
+
+  async reload(): Promise<{ ok: true } | { ok: false; errors: readonly ConfigIssue[] }> {
+    if (this.file === undefined) return { ok: false, errors: [{ path: '$', code: 'no-config-file', message: 'This server was not started from a configuration file.', severity: 'error' }] };
+    const result = await readConfigFile(this.file);
+    if (!result.ok) return { ok: false, errors: result.errors };
+    this.#model = result.model;
+    return { ok: true };
+  }
+}
