@@ -1,3 +1,4 @@
+import type { ServerContext } from '../app/context.js';
 import { Problem } from '../http/problem.js';
 import type { PortalModel } from '@portalkit/core';
 import type { Kysely } from 'kysely';
@@ -120,4 +121,21 @@ export function assignableRoles(model: PortalModel, roles: readonly string[]): s
 /** The one answer for every unusable code (unknown, used up, expired, for another email): no oracle. */
 export function invalidInvitation(detail = 'The invitation code is not valid, has expired, or has been used.'): Problem {
   return new Problem(400, 'invalid-invitation', 'Invalid invitation', detail);
+}
+
+/** Audits a redemption: which invitation (by reference, never the code) gave which roles to whom. */
+export async function auditInvitationRedeemed(
+  context: ServerContext,
+  contactId: string,
+  invitation: InvitationGrant,
+  ip: string,
+): Promise<void> {
+  await context.audit.record({
+    action: 'invitation-redeem',
+    outcome: 'success',
+    actor: contactId,
+    subject: invitation.reference,
+    ip,
+    detail: { roles: invitation.roles, ...(invitation.accountId ? { accountId: invitation.accountId } : {}) },
+  });
 }

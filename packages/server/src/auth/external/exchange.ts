@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderConfig } from '@portalkit/core';
 import type { ServerContext } from '../../app/context.js';
+import { auditInvitationRedeemed } from '../invitations.js';
 import { Problem } from '../../http/problem.js';
 import type { ContactRow } from '../../storage/database.js';
 import { startSession } from '../../sessions/start-session.js';
@@ -135,14 +136,7 @@ async function resolveIdentity(
     detail: { method: 'external', provider: provider.id },
   });
   if (invitation) {
-    await context.audit.record({
-      action: 'invitation-redeem',
-      outcome: 'success',
-      actor: contact.id,
-      subject: invitation.reference,
-      ip: request.ip,
-      detail: { roles: invitation.roles, ...(invitation.accountId ? { accountId: invitation.accountId } : {}) },
-    });
+    await auditInvitationRedeemed(context, contact.id, invitation, request.ip);
   }
   return response(contact, { created: true, linked: false });
 }

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { PortalModel } from '@portalkit/core';
 import type { ServerContext } from '../../app/context.js';
 import { ContactExistsError } from '../../contacts/contacts.js';
 import { Problem } from '../../http/problem.js';
 import { clientAddressKey } from '../../http/rate-limit.js';
 import type { RateLimiter, RateLimitPolicy } from '../../http/rate-limit.js';
 import type { ContactRow } from '../../storage/database.js';
-import { assignableRoles, invalidInvitation, Invitations } from '../invitations.js';
+import { assignableRoles, auditInvitationRedeemed, invalidInvitation, Invitations } from '../invitations.js';
 import type { InvitationGrant } from '../invitations.js';
 import { hashPassword, refuseWhenHashingSaturated } from '../passwords.js';
 import { requireLocalSignIn } from './guards.js';
@@ -83,16 +82,7 @@ export function registerRoute(app: FastifyInstance, context: ServerContext, limi
       }
 
       await context.audit.record({ action: 'register', outcome: 'success', actor: contact.id, subject: body.email, ip: request.ip, detail: { method: 'password' } });
-      if (redeemed) {
-        await context.audit.record({
-          action: 'invitation-redeem',
-          outcome: 'success',
-          actor: contact.id,
-          subject: redeemed.reference,
-          ip: request.ip,
-          detail: { roles: redeemed.roles, ...(redeemed.accountId ? { accountId: redeemed.accountId } : {}) },
-        });
-      }
+      if (redeemed) await auditInvitationRedeemed(context, contact.id, redeemed, request.ip);
       await startSession(context, request, reply, contact.id);
       return reply.status(201).send(publicContact(contact));
     },
