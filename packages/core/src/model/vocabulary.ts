@@ -57,6 +57,6 @@ export const BUILT_IN_TABLES = ['contact', 'account'] as const;
 
 /**
  * Columns every table has, managed by the server. They can be read (when the row can) but never set
- * through a request body.
+ * through a request body. `rowversion` counts a row's changes; the data API shows it as the `_etag`.
  */
-export const SYSTEM_COLUMNS = ['id', 'createdon', 'modifiedon'] as const;
+export const SYSTEM_COLUMNS = ['id', 'createdon', 'modifiedon', 'rowversion'] as const;
