@@ -8,6 +8,7 @@ import { readConfigFile } from './read-config-file.js';
  */
 export class ConfigHolder {
   #model: PortalModel;
+  #accept: (model: PortalModel) => Promise<void> = async () => undefined;
 
   constructor(
     model: PortalModel,
@@ -21,10 +22,23 @@ export class ConfigHolder {
     return this.#model;
   }
 
+  /**
+   * Work a new model must pass before it takes over (the server brings the data tables in line); a
+   * throw refuses the reload with its message and the old model stays.
+   */
+  beforeSwap(accept: (model: PortalModel) => Promise<void>): void {
+    this.#accept = accept;
+  }
+
   async reload(): Promise<{ ok: true } | { ok: false; errors: readonly ConfigIssue[] }> {
     if (this.file === undefined) return { ok: false, errors: [{ path: '$', code: 'no-config-file', message: 'This server was not started from a configuration file.', severity: 'error' }] };
     const result = await readConfigFile(this.file);
     if (!result.ok) return { ok: false, errors: result.errors };
+    try {
+      await this.#accept(result.model);
+    } catch (error) {
+      return { ok: false, errors: [{ path: '$', code: 'schema-change-refused', message: (error as Error).message, severity: 'error' }] };
+    }
     this.#model = result.model;
     return { ok: true };
   }

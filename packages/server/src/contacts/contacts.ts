@@ -48,6 +48,7 @@ export class Contacts {
       accountid: contact.accountId ?? null,
       createdon: now,
       modifiedon: now,
+      rowversion: 1,
     };
     for (const field of ['email', 'username'] as const) {
       const key = row[`${field}_key`];

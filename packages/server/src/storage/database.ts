@@ -38,6 +38,7 @@ export interface ContactTable {
   accountid: string | null;
   createdon: number;
   modifiedon: number;
+  rowversion: ColumnType<number, number | undefined, number>;
 }
 export type ContactRow = Selectable<ContactTable>;
 
@@ -47,6 +48,7 @@ export interface AccountTable {
   parentaccountid: string | null;
   createdon: number;
   modifiedon: number;
+  rowversion: ColumnType<number, number | undefined, number>;
 }
 
 export interface CredentialsTable {

@@ -158,6 +158,14 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '0002-row-versions': {
+      // The built-in data tables get the change counter every data table has (the data API's ETag).
+      async up(db: Kysely<any>) {
+        for (const table of ['contact', 'account']) {
+          await db.schema.alterTable(table).addColumn('rowversion', 'integer', (col) => col.notNull().defaultTo(1)).execute();
+        }
+      },
+    },
   };
 }
 

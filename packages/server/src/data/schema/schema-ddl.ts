@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import { storageType } from './column-storage.js';
+import type { DataColumn, DataTable } from './data-table.js';
+
+/**
+ * DDL for data tables, through Kysely's schema builder (identifiers quoted; names come only from the
+ * validated configuration or the record). Written once for SQLite and PostgreSQL.
+ */
+
+/** PostgreSQL truncates identifiers beyond 63 bytes. */
+const MAX_IDENTIFIER = 63;
+
+/**
+ * The name of the index on `columns` of `table`. Index names share one namespace per database (with
+ * tables, on PostgreSQL), so they take the `pk_` prefix config tables may not use, and a hash of the
+ * table and columns so no two tables' indexes can collide however their names are cut or joined.
+ */
+export function indexName(table: string, columns: readonly string[]): string {
+  const hash = createHash('sha256').update(`${table}\u0000${columns.join(',')}`).digest('hex').slice(0, 10);
+  const readable = `pk_ix_${table}_${columns.join('_')}`.slice(0, MAX_IDENTIFIER - hash.length - 1);
+  return `${readable}_${hash}`;
+}
+
+/** The keyset order every list uses without an explicit `orderBy` (and its tie-breaker). */
+export const CREATED_ORDER = ['createdon', 'id'] as const;
+
+function columnDefinition(column: DataColumn): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  // Every declared column is nullable: `required` is checked by the API on writes, so a column added to a
+  // table with rows, or made required later, never needs a default or a table rebuild.
+  return (col) => (column.target === undefined ? col : col.references(`${column.target}.id`).onDelete('restrict'));
+}
+
+/** CREATE TABLE with `id`, the given declared columns, and the system columns; plus its indexes. */
+export async function createDataTable(db: Kysely<any>, table: DataTable, columns: readonly DataColumn[]): Promise<void> {
+  let builder = db.schema.createTable(table.name).addColumn('id', 'text', (col) => col.primaryKey().notNull());
+  for (const column of columns) builder = builder.addColumn(column.name, storageType(column.type), columnDefinition(column));
+  await builder
+    .addColumn('createdon', 'bigint', (col) => col.notNull())
+    .addColumn('modifiedon', 'bigint', (col) => col.notNull())
+    .addColumn('rowversion', 'integer', (col) => col.notNull().defaultTo(1))
+    .execute();
+  await db.schema.createIndex(indexName(table.name, CREATED_ORDER)).on(table.name).columns([...CREATED_ORDER]).execute();
+  for (const column of columns) await indexLookup(db, table.name, column);
+}
+
+/** ALTER TABLE ADD COLUMN (nullable; a lookup gets its foreign key, whose default is NULL, and an index). */
+export async function addDataColumn(db: Kysely<any>, table: string, column: DataColumn): Promise<void> {
+  await db.schema.alterTable(table).addColumn(column.name, storageType(column.type), columnDefinition(column)).execute();
+  await indexLookup(db, table, column);
+}
+
+async function indexLookup(db: Kysely<any>, table: string, column: DataColumn): Promise<void> {
+  if (column.target === undefined) return;
+  await db.schema.createIndex(indexName(table, [column.name])).on(table).column(column.name).execute();
+}
+
+/** ALTER TABLE DROP COLUMN, after its index (SQLite refuses to drop an indexed column). */
+export async function dropDataColumn(db: Kysely<any>, table: string, column: string): Promise<void> {
+  await db.schema.dropIndex(indexName(table, [column])).ifExists().execute();
+  await db.schema.alterTable(table).dropColumn(column).execute();
+}
+
+export async function dropDataTable(db: Kysely<any>, table: string): Promise<void> {
+  await db.schema.dropTable(table).execute();
+}
