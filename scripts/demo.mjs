@@ -4,6 +4,7 @@
 // prints the URL and the credentials. Ctrl+C stops it; SIGHUP reloads the configuration.
 import { fileURLToPath } from 'node:url';
 import { ConfigHolder, readConfigFile, seedContacts, startPortalServer } from '@portalkit/server';
+import { seedDemoData } from '../examples/contoso/demo-data.mjs';
 
 const configFile = fileURLToPath(new URL('../examples/contoso/portal.config.json', import.meta.url));
 const dataDir = fileURLToPath(new URL('../.portalkit/demo', import.meta.url));
@@ -35,12 +36,18 @@ const server = await startPortalServer({
   echoMail: (message) => console.log(`\n[mail to ${message.to}] ${message.subject}\n${message.text}\n`),
 });
 const seeded = await seedContacts(server.context, { accounts: DEMO_ACCOUNTS, contacts: DEMO_CONTACTS });
+const customers = [];
+for (const contact of DEMO_CONTACTS.filter((c) => c.accountId)) {
+  const row = await server.context.contacts.byEmail(contact.email);
+  if (row) customers.push({ id: row.id, accountid: row.accountid });
+}
+const data = await seedDemoData(server.context, customers);
 
 console.log(`
 PortalKit demo: ${loaded.model.site.name}
   server     ${server.url}
   discovery  ${server.url}/.well-known/portalkit
-  data       ${dataDir}${seeded.created > 0 ? ` (seeded ${seeded.created} contacts)` : ''}
+  data       ${dataDir}${seeded.created > 0 ? ` (seeded ${seeded.created} contacts, ${data.incidents} incidents, ${data.notes} notes)` : ''}
 
 Demo contacts (sign in with email or username; POST ${server.url}/auth/local/sign-in):
 ${DEMO_CONTACTS.map((c) => `  ${c.username.padEnd(6)} ${c.email.padEnd(24)} ${c.password.padEnd(17)} ${['Authenticated Users', ...c.roles].join(', ')}`).join('\n')}

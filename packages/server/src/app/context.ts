@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ConfigHolder } from '../config/config-holder.js';
 import type { Contacts } from '../contacts/contacts.js';
+import type { DataTable } from '../data/schema/data-table.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { SessionCookiePolicy } from '../sessions/session-cookie.js';
@@ -29,4 +30,6 @@ export interface ServerContext {
   /** The server's public base URL (no trailing slash): the permission sets' `iss`. Known once listening. */
   readonly issuer: string;
   readonly cookie: SessionCookiePolicy;
+  /** The data tables of the configuration in force (recomputed after a reload). */
+  dataTables(): ReadonlyMap<string, DataTable>;
 }

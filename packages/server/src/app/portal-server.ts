@@ -5,11 +5,14 @@ import type { PortalModel } from '@portalkit/core';
 import { AuditLog } from '../audit/audit-log.js';
 import { ConfigHolder } from '../config/config-holder.js';
 import { Contacts } from '../contacts/contacts.js';
+import { dataTables } from '../data/schema/data-table.js';
+import { syncDataTables } from '../data/schema/sync.js';
+import type { DataTable } from '../data/schema/data-table.js';
 import { EventLog } from '../events/event-log.js';
 import { installCors } from '../http/cors.js';
 import { installCsrfGuard } from '../http/csrf.js';
 import type { RateLimitPolicy } from '../http/rate-limit.js';
-import { installProblemHandlers } from '../http/problem.js';
+import { installProblemHandlers, Problem, sendProblem } from '../http/problem.js';
 import { OutboxMailer } from '../mail/mailer.js';
 import type { Mailer, MailMessage } from '../mail/mailer.js';
 import { sessionCookiePolicy } from '../sessions/session-cookie.js';
@@ -42,6 +45,11 @@ export interface PortalServerOptions {
   readonly mailer?: Mailer;
   /** Replaces some default rate limits (see `DEFAULT_RATE_LIMITS`): benchmarks, embedders with other needs. */
   readonly rateLimits?: Partial<RateLimitPolicy>;
+  /**
+   * Let a configuration drop retained tables and columns, and drop and re-create columns whose type
+   * changed (their data is lost). Off by default: data is never dropped silently.
+   */
+  readonly allowDestructiveSchemaChanges?: boolean;
 }
 
 export interface PortalServer {
@@ -61,10 +69,21 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   const clock = options.clock ?? systemClock;
   const database = await openDatabase({ dataDir: options.dataDir });
   const { db } = database;
+  const syncData = async (model: PortalModel): Promise<void> => {
+    await syncDataTables(db, database.engine, model, { allowDestructive: options.allowDestructiveSchemaChanges === true });
+  };
+  try {
+    await syncData(config.model);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  config.beforeSwap(syncData);
 
   let issuer = options.publicUrl?.replace(/\/+$/, '') ?? '';
   let cookiePolicy: SessionCookiePolicy = sessionCookiePolicy(new URL(issuer || 'http://127.0.0.1'));
   const sessions = new SessionStore(db, clock, () => config.model.authentication.session);
+  const dataTablesByModel = new WeakMap<PortalModel, ReadonlyMap<string, DataTable>>();
   const context: ServerContext = {
     db,
     engine: database.engine,
@@ -82,6 +101,14 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     get cookie() {
       return cookiePolicy;
     },
+    dataTables() {
+      let tables = dataTablesByModel.get(config.model);
+      if (!tables) {
+        tables = dataTables(config.model);
+        dataTablesByModel.set(config.model, tables);
+      }
+      return tables;
+    },
   };
 
   const app = Fastify({
@@ -91,6 +118,12 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // Errors the router raises before any route (a malformed or over-long URL) are problems too, and
+    // never echo the URL back.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void sendProblem(reply, new Problem(tooLong ? 414 : 400, tooLong ? 'uri-too-long' : 'bad-request', tooLong ? 'URI too long' : 'Bad request', 'The URL is not valid.'), request);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
   });
   try {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { externalAuthRoutes } from '../auth/external/routes.js';
 import { localAuthRoutes } from '../auth/local/routes.js';
+import { dataRoutes } from '../data/routes/index.js';
 import { discoveryRoutes } from '../discovery/routes.js';
 import { eventRoutes } from '../events/routes.js';
 import { meRoutes } from '../me/routes.js';
@@ -23,4 +24,5 @@ export async function registerRoutes(app: FastifyInstance, context: ServerContex
   await permissionRoutes(app, context);
   await eventRoutes(app, context);
   await meRoutes(app, context);
+  await dataRoutes(app, context);
 }

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { startPortalServer } from '../../app/portal-server.js';
+import type { PortalServer } from '../../app/portal-server.js';
 import { ConfigHolder } from '../../config/config-holder.js';
+import { SchemaChangeRefused } from '../../data/schema/schema-errors.js';
 import { DATA_OPTIONS, DATA_USAGE, dataDirectory, loadModel } from '../data-options.js';
 import { UsageError, writeLine } from '../io.js';
 import type { CliIo, ExitCode } from '../io.js';
@@ -8,8 +10,10 @@ import type { CliIo, ExitCode } from '../io.js';
 export const serveCommand = {
   summary: 'run the companion server',
   usage: [
-    `Usage: portalkit serve ${DATA_USAGE} [--host 127.0.0.1] [--port 8787] [--public-url URL] [--trust-proxy]`,
+    `Usage: portalkit serve ${DATA_USAGE} [--host 127.0.0.1] [--port 8787] [--public-url URL] [--trust-proxy] [--allow-destructive]`,
     '',
+    'Data tables are created and extended from the configuration at start. Removed tables and columns',
+    'are kept; --allow-destructive drops them, and re-creates columns whose type changed (losing their data).',
     'Prints "PortalKit listening on URL" when ready. SIGHUP reloads the configuration (open pages are',
     'told within seconds); SIGINT/SIGTERM stop gracefully.',
   ].join('\n'),
@@ -22,6 +26,7 @@ export const serveCommand = {
         port: { type: 'string', default: '8787' },
         'public-url': { type: 'string' },
         'trust-proxy': { type: 'boolean', default: false },
+        'allow-destructive': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -30,16 +35,26 @@ export const serveCommand = {
     const model = await loadModel(values, io);
     if (!model) return 1;
     const config = new ConfigHolder(model, values.config);
-    const server = await startPortalServer({
-      config,
-      dataDir: dataDirectory(values),
-      host: values.host,
-      port,
-      ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
-      trustProxy: values['trust-proxy'],
-      logger: values.quiet ? false : { level: 'info' },
-      echoMail: (message) => writeLine(io.stdout, `[mail] to ${message.to}: ${message.subject}\n${message.text}`),
-    });
+    let server: PortalServer;
+    try {
+      server = await startPortalServer({
+        config,
+        dataDir: dataDirectory(values),
+        host: values.host,
+        port,
+        ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+        trustProxy: values['trust-proxy'],
+        allowDestructiveSchemaChanges: values['allow-destructive'],
+        logger: values.quiet ? false : { level: 'info' },
+        echoMail: (message) => writeLine(io.stdout, `[mail] to ${message.to}: ${message.subject}\n${message.text}`),
+      });
+    } catch (error) {
+      if (error instanceof SchemaChangeRefused) {
+        writeLine(io.stderr, `portalkit serve: ${error.message}\nRun with --allow-destructive to apply them anyway.`);
+        return 1;
+      }
+      throw error;
+    }
     writeLine(io.stdout, `PortalKit listening on ${server.url}`);
 
     const onReload = async (): Promise<void> => {
