@@ -495,6 +495,16 @@ describe('tables and columns', () => {
       errors: [['reserved-name', '$.tables.pk_secrets']],
     },
     {
+      name: 'a table name starting with kysely_ (the migrator\'s tables)',
+      input: () => variant((c) => (c.tables.kysely_migration = { columns: {} })),
+      errors: [['reserved-name', '$.tables.kysely_migration']],
+    },
+    {
+      name: 'a declared "rowversion" column',
+      input: () => variant((c) => (c.tables.incident.columns.rowversion = { type: 'integer' })),
+      errors: [['system-column', '$.tables.incident.columns.rowversion']],
+    },
+    {
       name: 'a table name starting with sqlite_',
       input: () => variant((c) => (c.tables.sqlite_master = { columns: {} })),
       errors: [['reserved-name', '$.tables.sqlite_master']],

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { compileModel } from '@portalkit/core';
 import type { PortalConfig, PortalModel, TableConfig } from '@portalkit/core';
 import { loadConfigOrThrow } from '@portalkit/core/config';
 import { openDatabase } from '../../packages/server/src/storage/open-database.js';
@@ -567,10 +568,11 @@ describe('awkward shapes', () => {
     });
   });
 
-  test("a config table named like Kysely's migration table is refused, not adopted", async () => {
+  test("a config table named like Kysely's migration table is refused by the validator, and by the sync if validation were skipped", async () => {
     await withDatabase(async (_db, open) => {
       const config = tinyConfig({ kysely_migration: { columns: { note: { type: 'string' } } } });
-      await assert.rejects(sync(open, modelOf(config)), /Table kysely_migration already exists in the database, but PortalKit did not create it/);
+      assert.throws(() => modelOf(config), /"kysely_migration" is reserved/);
+      await assert.rejects(sync(open, compileModel(structuredClone(config))), /Table kysely_migration already exists in the database, but PortalKit did not create it/);
     });
   });
 

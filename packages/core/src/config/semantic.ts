@@ -21,7 +21,7 @@ import type { PathSegment } from './json-path.js';
 import type { ConfigIssue } from './validate.js';
 
 interface Column {
-  /** A column type, or `system` for `id`, `createdon` and `modifiedon`; undefined when unreadable. */
+  /** A column type, or `system` for `id`, `createdon`, `modifiedon` and `rowversion`; undefined when unreadable. */
   readonly type: string | undefined;
   /** For lookups: the table looked up. */
   readonly target: string | undefined;
@@ -418,12 +418,12 @@ function checkTables(context: Context): void {
   if (!isRecord(declared)) return;
   for (const table of Object.keys(declared)) {
     const tableSegments = ['tables', table];
-    if (/^(?:pk_|sqlite_)/.test(table)) {
+    if (/^(?:pk_|sqlite_|kysely_)/.test(table)) {
       report(
         context,
         'reserved-name',
         tableSegments,
-        `Table name ${quote(table)} is reserved: names starting with "pk_" belong to PortalKit's own tables and names starting with "sqlite_" to SQLite.`,
+        `Table name ${quote(table)} is reserved: names starting with "pk_" or "kysely_" belong to PortalKit's own tables and names starting with "sqlite_" to SQLite.`,
       );
     }
     const columns = ownValue(ownValue(declared, table), 'columns');
@@ -438,7 +438,7 @@ function checkTables(context: Context): void {
           context,
           'system-column',
           segments,
-          `Table ${quote(table)} declares column ${quote(column)}, but "id", "createdon" and "modifiedon" are system columns every table has; remove it.`,
+          `Table ${quote(table)} declares column ${quote(column)}, but "id", "createdon", "modifiedon" and "rowversion" are system columns every table has; remove it.`,
         );
       } else if (builtIn !== undefined && Object.hasOwn(builtIn, column)) {
         report(
