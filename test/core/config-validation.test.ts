@@ -530,6 +530,16 @@ describe('tables and columns', () => {
       errors: [['inapplicable-property', '$.tables.announcement.columns.published.searchable']],
     },
     {
+      name: 'sortable on a long text column (which cannot be sorted on)',
+      input: () => variant((c) => (c.tables.incident.columns.description.sortable = true)),
+      errors: [['inapplicable-property', '$.tables.incident.columns.description.sortable']],
+    },
+    {
+      name: 'sortable on a lookup column is fine',
+      input: () => variant((c) => (c.tables.incident.columns.customerid.sortable = true)),
+      errors: [],
+    },
+    {
       name: 'searchable on a choice column is fine',
       input: () => variant((c) => (c.tables.incident.columns.status.searchable = true)),
       errors: [],

@@ -36,7 +36,7 @@ import type { CursorValue, OrderKey, QueryContext } from '../../packages/server/
 // Fixture: an `incident` table as the data API sees it, with two columns the visitor cannot read.
 
 function column(name: string, type: ColumnType, extra: Partial<DataColumn> = {}): [string, DataColumn] {
-  return [name, { name, type, required: false, searchable: false, ...extra }];
+  return [name, { name, type, required: false, searchable: false, sortable: false, ...extra }];
 }
 
 const incident: DataTable = {

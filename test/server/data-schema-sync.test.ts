@@ -15,6 +15,7 @@ import type { OpenDatabase } from '../../packages/server/src/storage/open-databa
 import {
   indexName,
   SchemaChangeRefused,
+  sortIndexName,
   SchemaConflict,
   syncDataTables,
 } from '../../packages/server/src/data/schema/index.js';
@@ -42,7 +43,7 @@ function modelOf(config: PortalConfig): PortalModel {
   return loadConfigOrThrow(structuredClone(config)).model;
 }
 
-const NOTHING: SchemaSyncReport = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [] };
+const NOTHING: SchemaSyncReport = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [], indexed: [], unindexed: [] };
 
 /** A fresh, migrated SQLite file in a temporary directory. */
 async function withDatabase(work: (db: Kysely<any>, open: OpenDatabase, dataDir: string) => Promise<void>): Promise<void> {
@@ -167,6 +168,9 @@ describe('syncDataTables over the demo configuration', () => {
           [indexName('incident', ['createdon', 'id']), ['createdon', 'id']],
           [indexName('incident', ['customerid']), ['customerid']],
           [indexName('incident', ['accountid']), ['accountid']],
+          [sortIndexName('incident', 'title'), ['title', 'id']],
+          [sortIndexName('incident', 'status'), ['status', 'id']],
+          [sortIndexName('incident', 'priority'), ['priority', 'id']],
         ]),
       );
       assert.deepEqual(
@@ -364,7 +368,7 @@ describe('changing the configuration later', () => {
       assert.equal(await tableExists(db, 'note'), false);
       assert.equal(await tableExists(db, 'attachment'), false);
       assert.equal([...(await recorded(db)).keys()].some((key) => key.startsWith('note.') || key.startsWith('attachment.')), false);
-      assert.equal((await indexesOf(db, 'incident')).size, 3);
+      assert.equal((await indexesOf(db, 'incident')).size, 6); // created order, two lookups, three sortable columns
       // The kept table is whole, and its row can be deleted now nothing refers to it.
       await db.deleteFrom('incident').where('id', '=', 'i1').execute();
     });
@@ -460,7 +464,7 @@ describe('changing the configuration later', () => {
       await db.insertInto('incident').values(systemValues('i1', { title: 'x', status: 'open', description: 'long' })).execute();
       const before = await schemaSnapshot(db);
       const changed = structuredClone(config);
-      changed.tables!['incident']!.columns['status'] = { type: 'string', maxLength: 20 };
+      changed.tables!['incident']!.columns['status'] = { type: 'string', maxLength: 20, sortable: true };
       changed.tables!['incident']!.columns['description'] = { type: 'string' };
       assert.deepEqual(await sync(open, modelOf(changed)), {
         ...NOTHING,
@@ -607,6 +611,79 @@ describe('awkward shapes', () => {
       assert.deepEqual(reports.map((report) => report.created.length).sort(), [0, 4]);
       assert.ok(reports.some((report) => JSON.stringify(report) === JSON.stringify(NOTHING)));
       assert.ok(await tableExists(db, 'attachment'));
+    });
+  });
+});
+
+describe('sort indexes for sortable columns', () => {
+  const ticketConfig = (sortable: { title?: boolean; score?: boolean }): PortalConfig =>
+    tinyConfig({
+      ticket: {
+        columns: {
+          title: { type: 'string', ...(sortable.title ? { sortable: true } : {}) },
+          score: { type: 'integer', ...(sortable.score ? { sortable: true } : {}) },
+        },
+      },
+    });
+
+  test('the demo configuration gets a (column, id) index per sortable column, and a second sync adds nothing', async () => {
+    await withDatabase(async (db, open) => {
+      const report = await sync(open, modelOf(await demoConfig()));
+      assert.deepEqual(report.indexed.sort(), ['incident.priority', 'incident.status', 'incident.title']);
+      const indexes = await indexesOf(db, 'incident');
+      assert.deepEqual(indexes.get(sortIndexName('incident', 'title')), ['title', 'id']);
+      assert.deepEqual(await sync(open, modelOf(await demoConfig())), NOTHING);
+    });
+  });
+
+  test('a page sorted by a sortable column reads the index in order instead of sorting every row', async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(ticketConfig({ title: true })));
+      const plan = await sql<{ detail: string }>`explain query plan select id from ticket order by title desc, id desc limit 50`.execute(db);
+      const details = plan.rows.map((row) => row.detail).join(' | ');
+      assert.match(details, new RegExp(sortIndexName('ticket', 'title')));
+      assert.doesNotMatch(details, /USE TEMP B-TREE FOR ORDER BY/);
+      // Without the flag, the same query sorts: what the index is for.
+      await sync(open, modelOf(ticketConfig({})));
+      const unindexed = await sql<{ detail: string }>`explain query plan select id from ticket order by title desc, id desc limit 50`.execute(db);
+      assert.match(unindexed.rows.map((row) => row.detail).join(' | '), /USE TEMP B-TREE FOR ORDER BY/);
+    });
+  });
+
+  test('turning sortable on and off adds and drops only the index, never data', async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(ticketConfig({})));
+      await db.insertInto('ticket').values(systemValues('t1', { title: 'kept', score: 3 })).execute();
+      assert.deepEqual(await sync(open, modelOf(ticketConfig({ title: true, score: true }))), {
+        ...NOTHING,
+        indexed: ['ticket.title', 'ticket.score'],
+      });
+      assert.deepEqual(await sync(open, modelOf(ticketConfig({ score: true }))), {
+        ...NOTHING,
+        unindexed: [sortIndexName('ticket', 'title')],
+      });
+      assert.deepEqual([...(await indexesOf(db, 'ticket')).keys()].filter((name) => name.startsWith('pk_sx_')), [sortIndexName('ticket', 'score')]);
+      const rows = await db.selectFrom('ticket').select(['id', 'title', 'score']).execute();
+      assert.deepEqual(rows.map((row) => ({ ...row, score: Number(row.score) })), [{ id: 't1', title: 'kept', score: 3 }]);
+    });
+  });
+
+  test('a sortable column can still be dropped (with allowDestructive): its index goes first', async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(ticketConfig({ title: true, score: true })));
+      const withoutScore = tinyConfig({ ticket: { columns: { title: { type: 'string', sortable: true } } } });
+      assert.deepEqual(await sync(open, modelOf(withoutScore), true), { ...NOTHING, dropped: ['ticket.score'] });
+      assert.equal((await columnsOf(db, 'ticket')).has('score'), false);
+      assert.ok((await indexesOf(db, 'ticket')).has(sortIndexName('ticket', 'title')));
+    });
+  });
+
+  test('indexes someone else made are left alone, whatever they are called', async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(ticketConfig({})));
+      await db.schema.createIndex('ticket_by_score').on('ticket').column('score').execute();
+      assert.deepEqual(await sync(open, modelOf(ticketConfig({}))), NOTHING);
+      assert.ok((await indexesOf(db, 'ticket')).has('ticket_by_score'));
     });
   });
 });

@@ -69,6 +69,8 @@ const COLUMN_TYPE_RULES: readonly (readonly [string, readonly string[]])[] = [
   ['table', ['lookup']],
   ['maxLength', ['string', 'text']],
   ['searchable', ['string', 'text', 'choice']],
+  // Long text cannot be sorted on, so it gets no sort index.
+  ['sortable', ['string', 'integer', 'decimal', 'boolean', 'datetime', 'choice', 'lookup']],
 ];
 
 /**

@@ -62,6 +62,7 @@ function compileTables(declared: Readonly<Record<string, TableConfig>>): Record<
           name: column,
           required: definition.required ?? false,
           searchable: definition.searchable ?? false,
+          sortable: definition.sortable ?? false,
         });
       }
     }

@@ -48,6 +48,7 @@ export interface ColumnModel extends ColumnConfig {
   readonly name: string;
   readonly required: boolean;
   readonly searchable: boolean;
+  readonly sortable: boolean;
 }
 
 export interface RoleModel {

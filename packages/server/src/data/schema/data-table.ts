@@ -18,6 +18,8 @@ export interface DataColumn {
   readonly type: ColumnType;
   readonly required: boolean;
   readonly searchable: boolean;
+  /** Kept in order by a (column, id) index. */
+  readonly sortable: boolean;
   readonly maxLength?: number;
   /** `choice`: allowed values. */
   readonly options?: readonly string[];
@@ -39,6 +41,7 @@ export function dataTables(model: PortalModel): ReadonlyMap<string, DataTable> {
         type: column.type,
         required: column.required,
         searchable: column.searchable,
+        sortable: column.sortable,
         ...(column.maxLength !== undefined ? { maxLength: column.maxLength } : {}),
         ...(column.options ? { options: column.options } : {}),
         ...(column.table ? { target: column.table } : {}),

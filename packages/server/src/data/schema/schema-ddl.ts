@@ -16,10 +16,29 @@ const MAX_IDENTIFIER = 63;
  * tables, on PostgreSQL), so they take the `pk_` prefix config tables may not use, and a hash of the
  * table and columns so no two tables' indexes can collide however their names are cut or joined.
  */
-export function indexName(table: string, columns: readonly string[]): string {
+export function indexName(table: string, columns: readonly string[], kind: 'ix' | 'sx' = 'ix'): string {
   const hash = createHash('sha256').update(`${table}\u0000${columns.join(',')}`).digest('hex').slice(0, 10);
-  const readable = `pk_ix_${table}_${columns.join('_')}`.slice(0, MAX_IDENTIFIER - hash.length - 1);
+  const readable = `pk_${kind}_${table}_${columns.join('_')}`.slice(0, MAX_IDENTIFIER - hash.length - 1);
   return `${readable}_${hash}`;
+}
+
+/** Sort indexes (`sortable` columns) carry their own prefix, so the sync can tell which indexes are its to drop. */
+export const SORT_INDEX_PREFIX = 'pk_sx_';
+
+/**
+ * The index behind a `sortable` column: (column, id), the order a keyset page sorted by it reads in
+ * (`id` is every order's tie-breaker), in either direction.
+ */
+export function sortIndexName(table: string, column: string): string {
+  return indexName(table, [column, 'id'], 'sx');
+}
+
+export async function createSortIndex(db: Kysely<any>, name: string, table: string, columns: readonly string[]): Promise<void> {
+  await db.schema.createIndex(name).ifNotExists().on(table).columns([...columns]).execute();
+}
+
+export async function dropIndex(db: Kysely<any>, name: string): Promise<void> {
+  await db.schema.dropIndex(name).ifExists().execute();
 }
 
 /** The keyset order every list uses without an explicit `orderBy` (and its tie-breaker). */
@@ -55,9 +74,10 @@ async function indexLookup(db: Kysely<any>, table: string, column: DataColumn): 
   await db.schema.createIndex(indexName(table, [column.name])).on(table).column(column.name).execute();
 }
 
-/** ALTER TABLE DROP COLUMN, after its index (SQLite refuses to drop an indexed column). */
+/** ALTER TABLE DROP COLUMN, after its indexes (SQLite refuses to drop an indexed column). */
 export async function dropDataColumn(db: Kysely<any>, table: string, column: string): Promise<void> {
-  await db.schema.dropIndex(indexName(table, [column])).ifExists().execute();
+  await dropIndex(db, indexName(table, [column]));
+  await dropIndex(db, sortIndexName(table, column));
   await db.schema.alterTable(table).dropColumn(column).execute();
 }
 

@@ -6,6 +6,7 @@ import type { Engine } from '../../storage/engine.js';
 import { DATA_SYSTEM_COLUMNS, dataTables } from './data-table.js';
 import { addDataColumn, createDataTable, dropDataColumn, dropDataTable } from './schema-ddl.js';
 import { SchemaChangeRefused, SchemaConflict } from './schema-errors.js';
+import { reconcileSortIndexes } from './sort-indexes.js';
 import { planSchemaSync, recordOf } from './schema-plan.js';
 import type { SchemaPlan } from './schema-plan.js';
 import {
@@ -32,6 +33,10 @@ export interface SchemaSyncReport {
   readonly dropped: string[];
   /** `table.column: from → to`: type changes that keep the stored values (among string, text, choice). */
   readonly retyped: string[];
+  /** `table.column`: sort indexes created for `sortable` columns. */
+  readonly indexed: string[];
+  /** Sort indexes dropped because their column is no longer `sortable` (indexes hold no data). */
+  readonly unindexed: string[];
 }
 
 export interface SchemaSyncOptions {
@@ -46,7 +51,8 @@ export interface SchemaSyncOptions {
 /**
  * Brings the physical data tables in line with the configuration's tables: creates new config tables
  * (lookup targets first; lookups within a cycle of new tables added once all exist), adds new columns
- * (config columns of `contact`/`account` included) with an index on every lookup, and records what it
+ * (config columns of `contact`/`account` included) with an index on every lookup and a (column, id)
+ * index on every `sortable` column ({@link reconcileSortIndexes}), and records what it
  * made in `pk_data_columns`. It never drops data unless `allowDestructive` is set, and refuses a type
  * change without it ({@link SchemaChangeRefused}). The built-in tables come from migrations: this
  * never creates or drops them, only their config columns.
@@ -70,13 +76,16 @@ export async function syncDataTables(
     if (plan.replaced.length > 0 && !allowDestructive) throw new SchemaChangeRefused(plan.replaced.map((replacement) => replacement.change));
     const conflicts = checkAgainstDatabase(plan, record, declared, await physicalColumns(trx, engine));
     if (conflicts.length > 0) throw new SchemaConflict(conflicts);
-    return applyPlan(trx, plan, allowDestructive);
+    const report = await applyPlan(trx, plan, allowDestructive);
+    return { ...report, ...(await reconcileSortIndexes(trx, engine, declared)) };
   });
 }
 
-async function applyPlan(db: Kysely<any>, plan: SchemaPlan, allowDestructive: boolean): Promise<SchemaSyncReport> {
+type TableChanges = Omit<SchemaSyncReport, 'indexed' | 'unindexed'>;
+
+async function applyPlan(db: Kysely<any>, plan: SchemaPlan, allowDestructive: boolean): Promise<TableChanges> {
   const now = Date.now();
-  const report: SchemaSyncReport = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [] };
+  const report: TableChanges = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [] };
   const undeclared = [...plan.undeclaredTables.map(({ table }) => table), ...plan.undeclaredColumns.map(qualified)];
 
   if (allowDestructive) {
