@@ -52,7 +52,39 @@ export function rowPredicateSql(
           .where((inner) => rowPredicateSql(predicate.where, parent, inner, depth + 1, form)),
       );
     }
-    case 'any':
-      return eb.or(predicate.of.map((member) => rowPredicateSql(member, alias, eb, depth, form)));
+    case 'any': {
+      const members = form === 'in' ? mergeRelated(predicate.of) : predicate.of;
+      if (members.length === 1) return rowPredicateSql(members[0]!, alias, eb, depth, form);
+      return eb.or(members.map((member) => rowPredicateSql(member, alias, eb, depth, form)));
+    }
   }
+}
+
+/**
+ * `x IN (SELECT id FROM t WHERE p) OR x IN (SELECT id FROM t WHERE q)` becomes
+ * `x IN (SELECT id FROM t WHERE p OR q)`: the same rows, but SQLite cannot seek an index through an OR
+ * of two IN subqueries and walks the whole table in sort order probing each row instead (a Partner
+ * Manager's notes, own incidents ∪ account incidents: ~6 ms instead of ~1 on a million notes). Members
+ * whose `where` is `all` stay apart (they compile to IS NOT NULL, no subquery).
+ */
+function mergeRelated(members: readonly RowPredicate[]): RowPredicate[] {
+  const merged: RowPredicate[] = [];
+  const byLookup = new Map<string, number>();
+  for (const member of members) {
+    if (member.kind !== 'related' || member.where.kind === 'all') {
+      merged.push(member);
+      continue;
+    }
+    const key = `${member.column}\u0000${member.table}`;
+    const at = byLookup.get(key);
+    const earlier = at === undefined ? undefined : merged[at];
+    if (earlier === undefined || earlier.kind !== 'related') {
+      byLookup.set(key, merged.length);
+      merged.push(member);
+      continue;
+    }
+    const wheres = [...(earlier.where.kind === 'any' ? earlier.where.of : [earlier.where]), ...(member.where.kind === 'any' ? member.where.of : [member.where])];
+    merged[at!] = { kind: 'related', column: member.column, table: member.table, where: { kind: 'any', of: wheres } };
+  }
+  return merged;
 }
