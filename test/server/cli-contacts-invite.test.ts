@@ -46,6 +46,15 @@ describe('portalkit contacts and invite, against a running server', () => {
       assert.equal(audit[0]?.actor, 'cli');
     });
 
+    test('eight CLI processes adding contacts at once, next to the serving server: every one succeeds', async () => {
+      // Read-then-write transactions used to start deferred: a commit by another process in between
+      // gave SQLITE_BUSY at once (a stale snapshot is not waited out by the busy timeout).
+      const emails = Array.from({ length: 8 }, (_, i) => uniqueEmail(`parallel${i}`));
+      const runs = await Promise.all(emails.map((email) => cli(['contacts', 'add', '--email', email, '--role', 'Support Agents'], `${STRONG_PASSWORD}\n`)));
+      for (const run of runs) assert.equal(run.code, 0, run.stderr);
+      for (const email of emails) assert.ok(await t.server.context.contacts.byEmail(email), email);
+    });
+
     test('refuses a weak password, a taken email and an unknown role, creating nothing', async () => {
       const email = uniqueEmail('weak');
       const weak = await cli(['contacts', 'add', '--email', email], 'password\n');

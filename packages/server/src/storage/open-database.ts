@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrations.js';
+import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
 
 /** An open, migrated database. */
 export interface OpenDatabase {
@@ -21,17 +22,18 @@ export interface DatabaseLocation {
 
 /**
  * Opens the SQLite database in WAL mode with `synchronous=FULL`, so a write the server acknowledged
- * survives a crash or power loss; foreign keys on; a busy timeout so CLI commands and the server can
- * write the same file. Then migrates it.
+ * survives a crash or power loss; foreign keys on; a busy timeout and write transactions that take
+ * the write lock at BEGIN, so CLI commands and the server can write the same file. Then migrates it.
  */
 export async function openDatabase(location: DatabaseLocation): Promise<OpenDatabase> {
   mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
   const file = new SQLite(join(location.dataDir, 'portalkit.db'));
+  // The busy timeout first: switching to WAL needs a lock another process may hold for a moment.
+  file.pragma('busy_timeout = 5000');
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
-  file.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: file }) });
   try {
     await migrateWithRetry(db);
   } catch (error) {
