@@ -1,0 +1,2 @@
+export { localAuth } from './local-auth.js';
+export type { PasswordChange, PasswordResetConfirmation, RegistrationDetails, SignInCredentials } from './local-auth.js';

@@ -1,0 +1,10 @@
+export { PermissionSets } from './permission-sets.js';
+export type { PermissionSetsOptions, RefreshOptions, VerifiedPermissionSet } from './permission-sets.js';
+export { PermissionSetRejectedError } from './permission-set-rejected-error.js';
+export type { PermissionSetRejection } from './permission-set-rejected-error.js';
+export { CLOCK_SKEW_SECONDS, PERMISSION_SET_TYPE, verifyPermissionSet } from './verify-permission-set.js';
+export type { VerificationExpectations, VerifiedClaims } from './verify-permission-set.js';
+export { parseSigningKeySet, VerificationKeys } from './signing-keys.js';
+export type { PublicSigningJwk, SigningKeySet } from './signing-keys.js';
+export { parseWarmStartEntry, warmStartEntry } from './warm-start-entry.js';
+export type { WarmStartEntry } from './warm-start-entry.js';

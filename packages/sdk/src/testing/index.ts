@@ -1,0 +1,7 @@
+/**
+ * `@portalkit/sdk/testing`: a test double of the PortalKit client for component tests and Storybook.
+ * Not for production: it trusts whoever builds it about who is signed in.
+ * @packageDocumentation
+ */
+export { createTestPortalClient } from './test-portal-client.js';
+export type { TestContact, TestPortalClientOptions } from './test-portal-client.js';
