@@ -3,6 +3,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
+import { portalServerPlugin } from './test/wtr/portal-server-plugin.mjs';
 
 const chromeArgs = [
   '--no-sandbox',
@@ -17,6 +18,9 @@ const chromeArgs = [
 ];
 
 export default {
+  // 127.0.0.1, not localhost: the test pages must be same-site with the PortalKit server (SameSite=Lax cookie).
+  hostname: '127.0.0.1',
+  port: 8765,
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [
@@ -25,6 +29,8 @@ export default {
       target: 'es2022',
       tsconfig: fileURLToPath(new URL('./test/tsconfig.json', import.meta.url)),
     }),
+    // A real `portalkit serve` for the SDK tests (see the plugin's header for its module and commands).
+    portalServerPlugin(),
   ],
   browsers: [
     chromeLauncher({
@@ -32,6 +38,15 @@ export default {
         executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
         headless: true,
         args: chromeArgs,
+      },
+      // One browser context (cookie jar, IndexedDB) per page: files run in parallel against the same PortalKit
+      // server, and one file's session cookie must not sign another file's page in or out. (wtr reuses a page
+      // for later files, so tests still sign out when they are done.)
+      createPage: async ({ browser }) => {
+        const context = await browser.createBrowserContext();
+        const page = await context.newPage();
+        page.once('close', () => void context.close().catch(() => undefined));
+        return page;
       },
     }),
   ],
