@@ -3,10 +3,6 @@
 // so TypeScript is compiled once.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { rmSync } from 'node:fs';
-
-// Chunk names carry content hashes: start from an empty directory so old chunks never ship or get measured.
-rmSync('packages/sdk/dist/cdn', { recursive: true, force: true });
 
 const plugins = () => [nodeResolve({ browser: true }), terser({ ecma: 2022, module: true })];
 
