@@ -3,19 +3,8 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.mjs';
 import { portalServerPlugin } from './test/wtr/portal-server-plugin.mjs';
-
-const chromeArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-];
 
 export default {
   // 127.0.0.1, not localhost: the test pages must be same-site with the PortalKit server (SameSite=Lax cookie).
@@ -35,9 +24,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: chromeArgs,
+        args: [...CHROMIUM_ARGS],
       },
       // One browser context (cookie jar, IndexedDB) per page: files run in parallel against the same PortalKit
       // server, and one file's session cookie must not sign another file's page in or out. (wtr reuses a page

@@ -16,6 +16,7 @@
  */
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.mjs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -29,17 +30,6 @@ const LOADS = Number(process.env['BENCH_LOADS'] ?? 50);
 const GOAL_MS = 5;
 const PAUSE_MS = Number(process.env['BENCH_PAUSE_MS'] ?? 100);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROME_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-];
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: readonly number[], p: number): number {
@@ -83,7 +73,7 @@ const portal = await spawnListening(
 );
 const server = portal.url.replace(/\/+$/, '');
 
-const browser = await chromium.launch({ executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium', headless: true, args: CHROME_ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
 try {
   const page = await (await browser.newContext()).newPage();
   const load = async (mode: FirstDecisionMode): Promise<FirstDecisionResult> => {

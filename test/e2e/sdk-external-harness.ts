@@ -8,6 +8,7 @@
  * - headless Chromium driven by playwright-core (`ignoreHTTPSErrors` for the https setup).
  */
 import { spawn } from 'node:child_process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -149,9 +150,9 @@ export async function startExternalE2e(options: { https: boolean; accounts: { id
   proxyTarget = portal.url;
   serverUrl = proxyUrl ?? portal.url;
   const browser = await chromium.launch({
-    executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+    args: [...CHROMIUM_ARGS],
   });
   return {
     pageOrigin,
