@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export { createTestPortalClient } from './test-portal-client.js';
-export type { TestContact, TestPortalClientOptions } from './test-portal-client.js';
+export type { TestContact, TestOperation, TestPortalClient, TestPortalClientOptions, TestPortalControls } from './test-portal-client.js';

@@ -43,7 +43,44 @@ export interface TestPortalClientOptions {
   readonly discovery?: DiscoveryDocument;
   /** Server URL it pretends to be (default `https://portal.test`). */
   readonly server?: string;
+  /** Start in `loading` and stay there until {@link TestPortalControls.settle} (default: settled at once). */
+  readonly loading?: boolean;
+  /** Milliseconds every asynchronous method waits before answering, to show busy states (default 0). */
+  readonly latencyMs?: number;
 }
+
+/** The operations {@link TestPortalControls.failNext} can make fail. */
+export type TestOperation =
+  | 'signIn'
+  | 'register'
+  | 'signOut'
+  | 'changePassword'
+  | 'requestPasswordReset'
+  | 'confirmPasswordReset'
+  | 'discovery'
+  | 'me'
+  | 'updateProfile'
+  | 'list'
+  | 'get'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'associate';
+
+/** What a story or a test can do to the double besides using it as a client. */
+export interface TestPortalControls {
+  /** Leaves `loading` (when started with `loading: true`) with the visitor given at creation. */
+  settle(): void;
+  /** Replaces the signed-in contact's roles, as a `portalkit roles assign` would (live decisions change). */
+  setRoles(roles: readonly string[]): void;
+  /** Makes the next call of `operation` reject with `error` (once). */
+  failNext(operation: TestOperation, error: PortalError): void;
+  /** Changes a stored row behind the client's back (bumps its ETag), e.g. to provoke a 412 conflict. */
+  touchRow(table: string, id: string, changes: Record<string, unknown>): void;
+}
+
+/** The test double: a {@link PortalClient} plus {@link TestPortalControls}. */
+export type TestPortalClient = PortalClient & TestPortalControls;
 
 /**
  * **A test double, not for production.** An in-memory {@link PortalClient} for component tests and
@@ -54,8 +91,8 @@ export interface TestPortalClientOptions {
  * create), so a component behaves as it will against a real server. Query `filter` and `search` are
  * not interpreted (they throw a ValidationError); use the real client for query-language tests.
  */
-export function createTestPortalClient(options: TestPortalClientOptions): PortalClient {
-  return new TestPortalClient(options);
+export function createTestPortalClient(options: TestPortalClientOptions): TestPortalClient {
+  return new InMemoryPortalClient(options);
 }
 
 /** What the server lists in a row's `_actions` (`create` is not about an existing row). */
@@ -63,7 +100,7 @@ const ROW_ACTIONS: ReadonlySet<string> = new Set(['read', 'write', 'delete', 'ap
 
 const NOT_FOUND = (): NotFoundError => new NotFoundError('Row not found', { status: 404, code: 'row-not-found' });
 
-class TestPortalClient implements PortalClient {
+class InMemoryPortalClient implements TestPortalClient {
   readonly server: string;
   readonly ready: Promise<PortalState>;
   readonly #model: PortalModel;
@@ -75,6 +112,10 @@ class TestPortalClient implements PortalClient {
   readonly #discovery: DiscoveryDocument | undefined;
   #set: VerifiedPermissionSet | null = null;
   #contact: TestContact | undefined;
+  readonly #latencyMs: number;
+  readonly #failures = new Map<TestOperation, PortalError>();
+  #initial: TestContact | undefined;
+  #settle: (() => void) | undefined;
 
   constructor(options: TestPortalClientOptions) {
     this.server = options.server ?? 'https://portal.test';
@@ -85,8 +126,52 @@ class TestPortalClient implements PortalClient {
     for (const [name, rows] of Object.entries(options.tables ?? {})) {
       this.#tables.set(name, new Map(rows.map((row) => [String(row['id']), { rowversion: 1, ...row }])));
     }
-    this.#become(options.contact);
-    this.ready = Promise.resolve(this.state);
+    this.#latencyMs = options.latencyMs ?? 0;
+    this.#initial = options.contact;
+    if (options.loading) {
+      this.ready = new Promise((resolve) => {
+        this.#settle = () => {
+          this.#settle = undefined;
+          this.#become(this.#initial);
+          resolve(this.state);
+        };
+      });
+    } else {
+      this.#become(options.contact);
+      this.ready = Promise.resolve(this.state);
+    }
+  }
+
+  settle(): void {
+    this.#settle?.();
+  }
+
+  setRoles(roles: readonly string[]): void {
+    if (!this.#contact) throw new TypeError('setRoles needs a signed-in contact');
+    const contact = { ...this.#contact, roles: [...roles] };
+    const index = this.#contacts.findIndex((c) => c.id === contact.id);
+    if (index >= 0) this.#contacts[index] = contact;
+    this.#become(contact);
+  }
+
+  failNext(operation: TestOperation, error: PortalError): void {
+    this.#failures.set(operation, error);
+  }
+
+  touchRow(table: string, id: string, changes: Record<string, unknown>): void {
+    const row = this.#tables.get(table)?.get(id);
+    if (!row) throw new TypeError(`No ${table} row ${id}`);
+    this.#tables.get(table)?.set(id, { ...row, ...changes, id: row['id'], rowversion: Number(row['rowversion']) + 1, modifiedon: Date.now() });
+  }
+
+  /** Waits the configured latency, then throws a failure queued for `operation`. */
+  async #enter(operation: TestOperation): Promise<void> {
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
+    const failure = this.#failures.get(operation);
+    if (failure) {
+      this.#failures.delete(operation);
+      throw failure;
+    }
   }
 
   get state(): PortalState {
@@ -112,6 +197,7 @@ class TestPortalClient implements PortalClient {
   }
 
   async signIn({ login, password }: { login: string; password: string }): Promise<ContactSummary> {
+    await this.#enter('signIn');
     const key = login.trim().toLowerCase();
     const contact = this.#contacts.find(
       (c) => c.password !== undefined && c.password === password && (c.email?.toLowerCase() === key || c.username?.toLowerCase() === key),
@@ -121,19 +207,25 @@ class TestPortalClient implements PortalClient {
     return summary(contact);
   }
   async register(details: { email: string; password: string; username?: string }): Promise<ContactSummary> {
+    await this.#enter('register');
     const contact: TestContact = { id: crypto.randomUUID(), email: details.email, username: details.username ?? null, password: details.password };
     this.#contacts.push(contact);
     this.#become(contact);
     return summary(contact);
   }
   async signOut(): Promise<void> {
+    await this.#enter('signOut');
     this.#become(undefined);
   }
   async changePassword(): Promise<void> {
+    await this.#enter('changePassword');
     this.#requireSignedIn();
   }
-  async requestPasswordReset(): Promise<void> {}
+  async requestPasswordReset(): Promise<void> {
+    await this.#enter('requestPasswordReset');
+  }
   async confirmPasswordReset(): Promise<void> {
+    await this.#enter('confirmPasswordReset');
     this.#become(undefined);
   }
   async signInWith(): Promise<never> {
@@ -143,10 +235,12 @@ class TestPortalClient implements PortalClient {
     return null;
   }
   async discovery(): Promise<DiscoveryDocument> {
+    await this.#enter('discovery');
     if (!this.#discovery) throw new PortalError('No discovery document given to createTestPortalClient', { status: 0, code: 'not-in-test-double' });
     return this.#discovery;
   }
   async me(): Promise<MeDocument> {
+    await this.#enter('me');
     const contact = this.#requireSignedIn();
     const row = this.#tables.get('contact')?.get(contact.id);
     return {
@@ -162,6 +256,7 @@ class TestPortalClient implements PortalClient {
     };
   }
   async updateProfile(patch: Record<string, unknown>, condition?: WriteCondition): Promise<ApiRow> {
+    await this.#enter('updateProfile');
     const contact = this.#requireSignedIn();
     return this.table('contact').update(contact.id, patch, condition);
   }
@@ -194,6 +289,7 @@ class TestPortalClient implements PortalClient {
     return {
       name,
       list: async (query = {}) => {
+        await this.#enter('list');
         if (query.filter !== undefined || query.search !== undefined) {
           throw new ValidationError('filter and search are not interpreted by the test double', { status: 400, code: 'not-in-test-double' });
         }
@@ -206,8 +302,12 @@ class TestPortalClient implements PortalClient {
         const shaped = select ? page.map((row) => pick(row, select) as R) : page;
         return (start + top < all.length ? { rows: shaped, nextCursor: String(start + top) } : { rows: shaped }) as RowPage<R>;
       },
-      get: async (id) => out(readable(id)),
+      get: async (id) => {
+        await this.#enter('get');
+        return out(readable(id));
+      },
       create: async (values) => {
+        await this.#enter('create');
         const row: Record<string, unknown> = { ...values, id: crypto.randomUUID(), rowversion: 1, createdon: Date.now(), modifiedon: Date.now() };
         for (const grant of this.#set?.claims.tables[name]?.create ?? []) {
           if (grant.scope === 'contact' && this.#contact) row[grant.column] = this.#contact.id;
@@ -218,6 +318,7 @@ class TestPortalClient implements PortalClient {
         return out(row);
       },
       update: async (id, patch, condition) => {
+        await this.#enter('update');
         const row = writable(id, 'write', condition);
         const next = { ...row, ...patch, id: row['id'], rowversion: Number(row['rowversion']) + 1, modifiedon: Date.now() };
         if (!this.can('write', name, next)) throw new ForbiddenError('The change would move the row out of your reach.', { status: 403, code: 'permission-denied' });
@@ -225,10 +326,12 @@ class TestPortalClient implements PortalClient {
         return out(next);
       },
       delete: async (id, condition) => {
+        await this.#enter('delete');
         writable(id, 'delete', condition);
         rows().delete(id);
       },
       associate: async (id, { column, target }) => {
+        await this.#enter('associate');
         const row = readable(id);
         const targetTable = this.#config.tables?.[name]?.columns?.[column];
         const targetName = targetTable && 'table' in targetTable ? String(targetTable.table) : undefined;

@@ -1,0 +1,7 @@
+import { css } from 'lit';
+
+export const protectedStyles = css`
+  :host {
+    display: contents;
+  }
+`;
