@@ -12,32 +12,55 @@ export function bundle(input, file) {
 }
 
 /**
- * The SDK for CDNs: `portalkit-sdk.js` is the entry a page loads; the external sign-in flow and each
- * provider adapter WITH its identity library (oidc-client-ts, @azure/msal-browser) are separate chunks
- * that the SDK loads with `import()` only when that sign-in is used. The flow is also an input so its
+ * Keeps each identity library inside its adapter's chunk (loaded with `import()` only when that sign-in
+ * is used) and names the chunk after the adapter.
+ */
+function adapterChunks(id) {
+  if (/[\\/]node_modules[\\/]oidc-client-ts[\\/]|[\\/]auth[\\/]external[\\/]adapters[\\/]oidc\.js$/.test(id)) return 'adapter-oidc';
+  if (/[\\/]node_modules[\\/]@azure[\\/]msal-(browser|common)[\\/](?!.*redirect_bridge)|[\\/]auth[\\/]external[\\/]adapters[\\/]entra\.js$/.test(id)) return 'adapter-entra';
+  return undefined;
+}
+
+/** A CDN build: named entries, lazy chunks (external flow, adapters, locales) under `chunks/`. */
+function cdn(input, dir) {
+  return {
+    input,
+    output: {
+      dir,
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      manualChunks: adapterChunks,
+    },
+    plugins: plugins(),
+  };
+}
+
+/** The pages a provider sign-in returns to (popup callback, MSAL's redirect bridge), per CDN build. */
+const callbackEntries = (prefix) => ({
+  [`${prefix}-oidc-popup-callback`]: 'packages/sdk/dist/auth/external/adapters/oidc-popup-callback.js',
+  [`${prefix}-entra-redirect-bridge`]: 'packages/sdk/dist/auth/external/adapters/entra-redirect-bridge.js',
+});
+
+/**
+ * The SDK alone for CDNs: `portalkit-sdk.js` is the entry a page loads; the external sign-in flow and
+ * each provider adapter WITH its identity library are separate chunks. The flow is also an input so its
  * chunk exists (and keeps a stable name) even while nothing in the entry imports it yet.
  */
-export const sdkCdn = {
-  input: {
+export const sdkCdn = cdn(
+  {
     'portalkit-sdk': 'packages/sdk/dist/index.js',
     'portalkit-sdk-external': 'packages/sdk/dist/auth/external/index.js',
-    'portalkit-sdk-oidc-popup-callback': 'packages/sdk/dist/auth/external/adapters/oidc-popup-callback.js',
-    'portalkit-sdk-entra-redirect-bridge': 'packages/sdk/dist/auth/external/adapters/entra-redirect-bridge.js',
+    ...callbackEntries('portalkit-sdk'),
   },
-  output: {
-    dir: 'packages/sdk/dist/cdn',
-    format: 'es',
-    sourcemap: true,
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-    // Name each library's chunk after its adapter, and keep each library inside its adapter's chunk.
-    manualChunks(id) {
-      if (/[\\/]node_modules[\\/]oidc-client-ts[\\/]|[\\/]auth[\\/]external[\\/]adapters[\\/]oidc\.js$/.test(id)) return 'adapter-oidc';
-      if (/[\\/]node_modules[\\/]@azure[\\/]msal-(browser|common)[\\/](?!.*redirect_bridge)|[\\/]auth[\\/]external[\\/]adapters[\\/]entra\.js$/.test(id)) return 'adapter-entra';
-      return undefined;
-    },
-  },
-  plugins: plugins(),
-};
+  'packages/sdk/dist/cdn',
+);
 
-export default [sdkCdn];
+/**
+ * The maker's file: `dist/portalkit.js` defines every element and re-exports the SDK, so a page needs
+ * one `<script type="module">`. Adapters, the external flow and the French strings are lazy chunks.
+ */
+export const portalkitCdn = cdn({ portalkit: 'packages/components/dist/portalkit.js', ...callbackEntries('portalkit') }, 'dist');
+
+export default [sdkCdn, portalkitCdn];
