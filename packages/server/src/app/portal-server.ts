@@ -19,6 +19,8 @@ import { sessionCookiePolicy } from '../sessions/session-cookie.js';
 import type { SessionCookiePolicy } from '../sessions/session-cookie.js';
 import { SessionStore } from '../sessions/session-store.js';
 import { Visitors } from '../sessions/visitors.js';
+import { staticPageRoutes } from '../pages/static-pages.js';
+import type { PagesOptions } from '../pages/static-pages.js';
 import { openDatabase } from '../storage/open-database.js';
 import { systemClock } from '../util/clock.js';
 import type { Clock } from '../util/clock.js';
@@ -50,6 +52,8 @@ export interface PortalServerOptions {
    * changed (their data is lost). Off by default: data is never dropped silently.
    */
   readonly allowDestructiveSchemaChanges?: boolean;
+  /** Also serve a site's pages (page rules enforced) and assets such as the CDN build (see static-pages.ts). */
+  readonly pages?: PagesOptions;
 }
 
 export interface PortalServer {
@@ -138,6 +142,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     // Only JSON bodies: a text/plain "simple request" (what a cross-site form can send) is refused as 415.
     app.removeContentTypeParser('text/plain');
     await registerRoutes(app, context, options.rateLimits ? { rateLimits: options.rateLimits } : {});
+    if (options.pages) await staticPageRoutes(app, context, options.pages);
 
     const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 });
     const url = new URL(address);
