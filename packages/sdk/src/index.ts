@@ -11,7 +11,7 @@ export type { ColumnOperation, PermissionSetClaims, Privilege, Row, RowResolver,
 export { createPortalClient } from './client/index.js';
 export type { AnonymousState, ClientContact, LoadingState, PortalClient, PortalClientOptions, PortalState, SignedInState } from './client/index.js';
 export type { PasswordChange, PasswordResetConfirmation, RegistrationDetails, SignInCredentials } from './auth/local/index.js';
-export type { Association, ListQuery, RowPage, TableClient, WriteCondition } from './data/index.js';
+export type { Association, ListQuery, RowPage, SchemaColumn, TableClient, TableSchema, WriteCondition } from './data/index.js';
 export {
   PortalError,
   InvalidCredentialsError,

@@ -1,4 +1,5 @@
 import type { Transport } from '../http/transport.js';
+import type { ColumnType, Privilege } from '@portalkit/core';
 import type { ApiRow } from '../types.js';
 import { listQueryString } from './query.js';
 import type { ListQuery } from './query.js';
@@ -22,6 +23,36 @@ export interface Association {
   readonly target: string;
 }
 
+/** One column of a {@link TableSchema}: its shape, and whether the visitor may set it. */
+export interface SchemaColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly required: boolean;
+  readonly maxLength?: number;
+  /** `choice`: the allowed values. */
+  readonly options?: readonly string[];
+  /** `lookup`: the table whose row id the column holds. */
+  readonly lookup?: string;
+  /** Matched by `list({ search })`. */
+  readonly searchable: boolean;
+  /** Indexed for `orderBy`. */
+  readonly sortable: boolean;
+  /** The visitor may set it when creating a row. */
+  readonly create: boolean;
+  /** The visitor may change it on a row they may write. */
+  readonly update: boolean;
+}
+
+/**
+ * A table as the signed-in visitor may use it (`GET /api/schema/:table`): only the columns they may
+ * read (system columns `id`, `createdon`, `modifiedon` first, never settable) and their table privileges.
+ */
+export interface TableSchema {
+  readonly table: string;
+  readonly columns: readonly SchemaColumn[];
+  readonly privileges: Readonly<Record<Privilege, boolean>>;
+}
+
 /**
  * One data table through the companion server (`/api/tables/:table`). Every call is enforced by the
  * server (table and column permissions, ownership columns); failures are typed: `NotFoundError` for a
@@ -30,6 +61,8 @@ export interface Association {
  */
 export interface TableClient<R extends ApiRow = ApiRow> {
   readonly name: string;
+  /** The table's columns and privileges for this visitor; `NotFoundError` for a table they cannot use at all. */
+  schema(): Promise<TableSchema>;
   list(query?: ListQuery): Promise<RowPage<R>>;
   get(id: string): Promise<R>;
   create(values: Record<string, unknown>): Promise<R>;
@@ -53,6 +86,7 @@ export function createTableClient<R extends ApiRow = ApiRow>(transport: Transpor
     condition?.etag !== undefined ? { 'If-Match': condition.etag } : {};
   return {
     name,
+    schema: () => transport.json<TableSchema>(`/api/schema/${name}`),
     list: (query) => transport.json<RowPage<R>>(base + listQueryString(query)),
     get: (id) => transport.json<R>(row(id)),
     create: (values) => transport.json<R>(base, { method: 'POST', body: values }),

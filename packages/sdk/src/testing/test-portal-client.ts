@@ -1,11 +1,11 @@
-import { buildPermissionSetClaims, compileModel, rightsFromClaims } from '@portalkit/core';
+import { buildPermissionSetClaims, compileModel, PRIVILEGES, rightsFromClaims, SERVER_MANAGED_COLUMNS } from '@portalkit/core';
 import type { ColumnOperation, PortalConfig, PortalModel, Privilege, Rights, Row, RowResolver } from '@portalkit/core';
 import { Decisions } from '../client/decisions.js';
 import type { PortalClient } from '../client/portal-client.js';
 import { sameState, stateFromSet } from '../client/state.js';
 import type { ClientContact, PortalState } from '../client/state.js';
 import { Store } from '../client/store.js';
-import type { RowPage, TableClient, WriteCondition } from '../data/table-client.js';
+import type { RowPage, SchemaColumn, TableClient, TableSchema, WriteCondition } from '../data/table-client.js';
 import {
   ForbiddenError,
   InvalidCredentialsError,
@@ -27,6 +27,8 @@ export interface TestContact {
   readonly roles?: readonly string[];
   /** When set, `signIn({ login: email or username, password })` signs this contact in. */
   readonly password?: string;
+  /** The external identities `me()` lists (default none). */
+  readonly identities?: MeDocument['identities'];
 }
 
 /** Options of {@link createTestPortalClient}. */
@@ -60,6 +62,7 @@ export type TestOperation =
   | 'discovery'
   | 'me'
   | 'updateProfile'
+  | 'schema'
   | 'list'
   | 'get'
   | 'create'
@@ -247,11 +250,12 @@ class InMemoryPortalClient implements TestPortalClient {
       id: contact.id,
       email: contact.email ?? null,
       username: contact.username ?? null,
-      firstname: null,
-      lastname: null,
+      // As the server: the name comes from the stored contact row (null when the row has none).
+      firstname: typeof row?.['firstname'] === 'string' ? row['firstname'] : null,
+      lastname: typeof row?.['lastname'] === 'string' ? row['lastname'] : null,
       accountId: contact.accountId ?? null,
       roles: this.state.status === 'signedIn' ? this.state.roles : [],
-      identities: [],
+      identities: [...(contact.identities ?? [])],
       profile: row ? this.#apiRow('contact', row) : null,
     };
   }
@@ -288,6 +292,10 @@ class InMemoryPortalClient implements TestPortalClient {
     const out = (row: Record<string, unknown>): R => this.#apiRow(name, row) as R;
     return {
       name,
+      schema: async () => {
+        await this.#enter('schema');
+        return this.#schema(name);
+      },
       list: async (query = {}) => {
         await this.#enter('list');
         if (query.filter !== undefined || query.search !== undefined) {
@@ -348,6 +356,48 @@ class InMemoryPortalClient implements TestPortalClient {
   }
 
   readonly #resolve: RowResolver = (table, id) => this.#tables.get(table)?.get(id);
+
+  /** What `GET /api/schema/:table` answers, by the server's rules (see packages/server/src/data/routes/schema-route.ts). */
+  #schema(name: string): TableSchema {
+    const rights = this.#set?.rights;
+    const table = Object.hasOwn(this.#model.tables, name) ? this.#model.tables[name] : undefined;
+    const privileges = Object.fromEntries(PRIVILEGES.map((privilege) => [privilege, rights?.can(privilege, name) ?? false])) as Record<Privilege, boolean>;
+    if (!table || !rights || !PRIVILEGES.some((privilege) => privileges[privilege])) {
+      throw new NotFoundError('Unknown table', { status: 404, code: 'unknown-table' });
+    }
+    // Ownership columns are set by the server; only a global grant lets a visitor set them.
+    const ownership = new Set<string>(Object.hasOwn(SERVER_MANAGED_COLUMNS, name) ? SERVER_MANAGED_COLUMNS[name] : []);
+    for (const permission of this.#model.tablePermissions) {
+      const { grant } = permission;
+      if (permission.table !== name) continue;
+      if (grant.scope === 'contact' || (grant.scope === 'account' && grant.column !== 'id')) ownership.add(grant.column);
+    }
+    const global = { create: rights.rowFilter('create', name).kind === 'all', update: rights.rowFilter('write', name).kind === 'all' };
+    const settable = (operation: 'create' | 'update', column: string): boolean =>
+      rights.canColumn(operation, name, column) && (!ownership.has(column) || global[operation]);
+    const system = (column: string, type: SchemaColumn['type'], sortable: boolean): SchemaColumn => ({
+      name: column, type, required: false, searchable: false, sortable, create: false, update: false,
+    });
+    const declared = Object.values(table.columns)
+      .filter((column) => rights.canColumn('read', name, column.name))
+      .map((column): SchemaColumn => ({
+        name: column.name,
+        type: column.type,
+        required: column.required,
+        ...(column.maxLength !== undefined ? { maxLength: column.maxLength } : {}),
+        ...(column.options ? { options: column.options } : {}),
+        ...(column.table ? { lookup: column.table } : {}),
+        searchable: column.searchable,
+        sortable: column.sortable,
+        create: settable('create', column.name),
+        update: settable('update', column.name),
+      }));
+    return {
+      table: name,
+      columns: [system('id', 'string', false), system('createdon', 'datetime', true), system('modifiedon', 'datetime', true), ...declared],
+      privileges,
+    };
+  }
 
   #apiRow(table: string, row: Record<string, unknown>): ApiRow {
     const rights = this.#set?.rights;

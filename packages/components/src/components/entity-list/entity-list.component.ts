@@ -1,0 +1,843 @@
+import { msg, str } from '@lit/localize';
+import type { ApiRow, PortalState, SchemaColumn, TableClient, TableSchema } from '@portalkit/sdk';
+import { html, nothing } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { PortalElement } from '../../internal/portal-element.js';
+import '../field/field.js';
+import { cellText } from './cell-text.js';
+import { entityListStyles } from './entity-list.styles.js';
+import { errorMessage, writeErrorMessages } from './messages.js';
+import { DEFAULT_PAGE_SIZE, ListPosition, pageSizeOf, parseSortKey } from './query-state.js';
+import { rowTemplate } from './row-template.js';
+import type { RowButton } from './row-template.js';
+import { changedValues, formColumns, isEditable, readRowForm, renderRowFields, rowLabel } from './row-form.js';
+import type { FormMode, LookupOption } from './row-form.js';
+import { loadLookupOptions } from './lookup-options.js';
+import { fieldProblemsOf, isConflict, problemsByField, statusOf } from './write-errors.js';
+
+/** Where the list stands; reflected as the `status` attribute for styling. */
+export type EntityListStatus = 'loading' | 'ready' | 'empty' | 'error';
+
+/** A write the list is about to make: the detail of the cancelable `pk-row-action`. */
+export interface RowActionDetail {
+  readonly action: 'create' | 'update' | 'delete' | 'associate';
+  readonly table: string;
+  /** The row as read (absent for create). */
+  readonly row?: ApiRow;
+  /** What will be sent: the new row's values, the changed columns, or `{ column, target }`. */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** The detail of `pk-row-created`, `pk-row-updated` and `pk-row-deleted`. */
+export interface RowEventDetail {
+  readonly table: string;
+  /** The row as the server returned it (for a delete: as it was last read). */
+  readonly row: ApiRow;
+}
+
+interface FormDialog {
+  readonly kind: 'form';
+  readonly mode: FormMode;
+  /** The row being edited, as last read (its `_etag` goes into If-Match). */
+  readonly row?: ApiRow | undefined;
+  readonly loading: boolean;
+  /** The row could not be read: no form, only the message. */
+  readonly failed?: boolean;
+  readonly busy: boolean;
+  readonly errors: ReadonlyMap<string, string>;
+  readonly messages: readonly string[];
+  readonly conflict: boolean;
+  readonly attempted?: Readonly<Record<string, unknown>> | undefined;
+  readonly lookups: ReadonlyMap<string, readonly LookupOption[]>;
+}
+
+interface DeleteDialog {
+  readonly kind: 'delete';
+  readonly row: ApiRow;
+  readonly busy: boolean;
+  readonly messages: readonly string[];
+  readonly conflict: boolean;
+}
+
+interface AssociateDialog {
+  readonly kind: 'associate';
+  readonly row: ApiRow;
+  readonly busy: boolean;
+  readonly errors: ReadonlyMap<string, string>;
+  readonly messages: readonly string[];
+  readonly lookups: ReadonlyMap<string, readonly LookupOption[]>;
+  readonly column: string;
+}
+
+type DialogState = FormDialog | DeleteDialog | AssociateDialog;
+
+const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['id', 'createdon', 'modifiedon']);
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** `searchable="off"` (or `false`) turns search off; present, empty or absent leaves it on. */
+const onOff = {
+  fromAttribute: (value: string | null): boolean => value === null || !/^(off|false|no)$/i.test(value.trim()),
+  toAttribute: (value: boolean): string => (value ? 'on' : 'off'),
+};
+
+let instances = 0;
+
+/**
+ * The rows of one data table the visitor may read, a page at a time: keyset paging (Previous / Next),
+ * sortable column headers, search over the table's searchable columns, and Create, Edit, Delete and
+ * Associate actions shown and enabled by the visitor's table privileges and each row's `_actions`.
+ * Create and Edit open a form generated from the table's schema (`GET /api/schema/:table`, only the
+ * columns the visitor may read; the ones they may not set are read-only or absent). Updates and deletes
+ * send the row's ETag: when someone changed the row meanwhile, the form shows the newer values and the
+ * visitor saves again. The list reloads after each write and whenever the visitor's permissions change.
+ *
+ * Every value is rendered as text: markup and `javascript:` URLs in row data stay inert. The buttons
+ * are a convenience; the server enforces the same permissions on every request.
+ *
+ * @summary A table's rows with paging, sorting, search and permission-aware editing.
+ * @csspart base - The element's box.
+ * @csspart toolbar - The row of search and Create.
+ * @csspart search - The search input.
+ * @csspart create-button - The Create button.
+ * @csspart status - The status line (loading, empty, announcements).
+ * @csspart error - The error message with its Retry button.
+ * @csspart retry-button - The Retry button.
+ * @csspart table-wrapper - The scrolling box around the table.
+ * @csspart table - The `<table>`.
+ * @csspart header - A column header cell.
+ * @csspart sort-button - The button in a sortable column header.
+ * @csspart row - A row.
+ * @csspart cell - A cell (the first of each row is a row header).
+ * @csspart row-actions - The cell with a row's action buttons.
+ * @csspart action-button - Edit, Delete and Associate buttons.
+ * @csspart empty - The message when there are no rows.
+ * @csspart pagination - Previous, page number and Next.
+ * @csspart dialog - The `<dialog>` of the create, edit, delete and associate forms.
+ * @csspart form - The form in the dialog.
+ * @csspart field - One field of the form (a `<pk-field>`).
+ * @csspart conflict - The message that the row changed meanwhile.
+ * @csspart form-error - Messages about the form as a whole.
+ * @cssprop --pk-color-border - Table rules and control borders.
+ * @cssprop --pk-color-subtle - Header and hovered row background.
+ * @cssprop --pk-color-accent - Primary buttons and focus ring.
+ * @cssprop --pk-color-danger - Errors and the Delete confirmation.
+ * @cssprop --pk-color-surface - Table and dialog background.
+ * @cssprop --pk-radius - Corner radius.
+ * @cssprop --pk-space - Spacing unit.
+ * @cssprop --pk-entity-list-max-height - Height after which the table scrolls (default none).
+ * @cssprop --pk-entity-list-columns - The data columns' `grid-template-columns` (default: equal shares).
+ * @cssprop --pk-entity-list-actions-width - Width of the actions column (default: 7em per button).
+ * @fires pk-row-action - Before each write; cancelable (`detail`: `{ action, table, row?, values? }`). Cancel to stop the write.
+ * @fires pk-row-created - A row was created (`detail`: `{ table, row }`).
+ * @fires pk-row-updated - A row was changed or associated (`detail`: `{ table, row }`).
+ * @fires pk-row-deleted - A row was deleted (`detail`: `{ table, row }`, the row as last read).
+ */
+export class PkEntityList extends PortalElement {
+  static override styles = entityListStyles;
+
+  /** The data table's name, e.g. `incident`. */
+  @property({ reflect: true }) table = '';
+
+  /** Columns to show, space-separated (e.g. `title status`); default: every column the visitor may read. */
+  @property() columns: string | null = null;
+
+  /** Rows per page, 1 to 500 (default 20). */
+  @property({ attribute: 'page-size', type: Number }) pageSize = DEFAULT_PAGE_SIZE;
+
+  /** Shows the search box when the table has searchable columns; `searchable="off"` hides it. */
+  @property({ converter: onOff }) searchable = true;
+
+  /** The initial sort, `column` or `column desc` (default: newest first). */
+  @property({ attribute: 'order-by' }) orderBy: string | null = null;
+
+  /** Where the list stands (`loading`, `ready`, `empty`, `error`). Read-only. */
+  @property({ reflect: true }) status: EntityListStatus = 'loading';
+
+  @state() private _schema: TableSchema | undefined;
+  @state() private _rows: readonly ApiRow[] = [];
+  @state() private _error: unknown;
+  @state() private _dialog: DialogState | undefined;
+  @state() private _announcement = '';
+
+  @query('dialog') private _dialogElement!: HTMLDialogElement | null;
+
+  readonly #position = new ListPosition();
+  readonly #id = `pk-entity-list-${++instances}`;
+  /** Each load gets a number; an answer to an older load is dropped. */
+  #generation = 0;
+  #loading = false;
+  #schemaStale = true;
+  #sortApplied = false;
+  #queued: Promise<void> | undefined;
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The button that opened the dialog; focus goes back to it. */
+  #trigger: HTMLElement | undefined;
+  #restoreTo: 'trigger' | 'table' = 'trigger';
+  /** Who the rows were loaded for, and through which client (see portalStateChanged). */
+  #visitor = '';
+  #loadedClient: unknown;
+  /** The search box's text as typed (the query uses it trimmed). */
+  #searchText = '';
+
+  /** Loads the schema and the page on screen again. */
+  async reload(): Promise<void> {
+    this.#schemaStale = true;
+    await this.#load();
+  }
+
+  protected override portalStateChanged(state: PortalState): void {
+    if (state.status === 'loading') return;
+    // Another visitor or other roles: columns, privileges and rows may all differ now. (A revalidation
+    // error alone changes nothing the list shows.)
+    const client = this.portal.client;
+    const visitor = JSON.stringify([state.status, state.status === 'signedIn' ? state.contact.id : '', state.roles, client?.rights?.document ?? null]);
+    if (visitor === this.#visitor && client === this.#loadedClient) return;
+    this.#visitor = visitor;
+    this.#loadedClient = client;
+    this.#queueLoad(true);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('table')) {
+      this._schema = undefined;
+      this._rows = [];
+      this.#sortApplied = false;
+      this.#position.sort = undefined;
+      this.#position.search = '';
+      this.#searchText = '';
+      this.#position.restart();
+      this.#queueLoad(true);
+    } else if (changed.has('orderBy')) {
+      this.#sortApplied = false;
+      this.#position.restart();
+      this.#queueLoad(false);
+    } else if (changed.has('pageSize') || changed.has('columns')) {
+      this.#position.restart();
+      this.#queueLoad(false);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#searchTimer);
+  }
+
+  protected override render(): TemplateResult {
+    const schema = this._schema;
+    const columns = this.#visibleColumns();
+    const canCreate = schema !== undefined && this.portal.client?.can('create', this.table) === true && formColumns(schema, 'create').length > 0;
+    const searchable = this.searchable && schema?.columns.some((column) => column.searchable) === true;
+    return html`
+      <div part="base" class="base" aria-busy=${this.status === 'loading' ? 'true' : 'false'}>
+        ${searchable || canCreate
+          ? html`<div part="toolbar" class="toolbar">
+              ${searchable
+                ? html`<div class="search">
+                    <label for=${`${this.#id}-search`}>${msg('Search', { id: 'entity-list.search' })}</label>
+                    <input id=${`${this.#id}-search`} part="search" type="search" autocomplete="off" maxlength="200"
+                      .value=${this.#searchText} @input=${this.#onSearchInput} @keydown=${this.#onSearchKeydown} />
+                  </div>`
+                : nothing}
+              ${canCreate
+                ? html`<button part="create-button" class="primary" type="button" data-action="create" @click=${this.#onCreate}>
+                    ${msg('Create', { id: 'entity-list.create' })}
+                  </button>`
+                : nothing}
+            </div>`
+          : nothing}
+        <p part="status" class="status" role="status">${this.#statusText()}</p>
+        ${this.status === 'error'
+          ? html`<div part="error" class="error" role="alert">
+              <span>${errorMessage(this._error, 'list')}</span>
+              <button part="retry-button" type="button" @click=${this.#onRetry}>${msg('Retry', { id: 'entity-list.retry' })}</button>
+            </div>`
+          : nothing}
+        ${schema && this._rows.length > 0 ? this.#renderTable(schema, columns) : nothing}
+        ${this.status === 'empty' ? html`<p part="empty" class="empty">${this.#emptyText()}</p>` : nothing}
+        ${schema && (this.#position.hasPrevious || this.#position.hasNext)
+          ? html`<nav part="pagination" class="pagination" aria-label=${msg('Pages', { id: 'entity-list.pages' })}>
+              <button type="button" data-page="previous" ?disabled=${!this.#position.hasPrevious} @click=${this.#onPrevious}>
+                ${msg('Previous', { id: 'entity-list.previous' })}
+              </button>
+              <span class="page" aria-current="page">${msg(str`Page ${this.#position.page}`, { id: 'entity-list.page' })}</span>
+              <button type="button" data-page="next" ?disabled=${!this.#position.hasNext} @click=${this.#onNext}>
+                ${msg('Next', { id: 'entity-list.next' })}
+              </button>
+            </nav>`
+          : nothing}
+        <dialog part="dialog" aria-labelledby=${`${this.#id}-dialog-title`} @cancel=${this.#onDialogCancel} @close=${this.#onDialogClose}>
+          ${this.#renderDialog()}
+        </dialog>
+      </div>
+    `;
+  }
+
+  #renderTable(schema: TableSchema, columns: readonly SchemaColumn[]): TemplateResult {
+    const actions = this.#actionsShown(schema);
+    const sort = this.#position.sort;
+    const label = this.#tableLabel();
+    // Looked up once per render, not once per row.
+    const labels: RowLabels = {
+      yes: msg('Yes', { id: 'entity-list.yes' }),
+      no: msg('No', { id: 'entity-list.no' }),
+      edit: msg('Edit', { id: 'entity-list.edit' }),
+      associate: msg('Associate', { id: 'entity-list.associate' }),
+      delete: msg('Delete', { id: 'entity-list.delete' }),
+    };
+    return html`<div part="table-wrapper" class="table-wrap" role="region" aria-label=${label} tabindex="0">
+      <table part="table" role="table" class=${actions.any ? 'has-actions' : ''} style=${styleMap({ '--_pk-columns': String(Math.max(columns.length, 1)), '--_pk-actions': String(actions.count) })}>
+        <caption class="visually-hidden">${label}</caption>
+        <thead role="rowgroup">
+          <tr role="row">
+            ${columns.map((column) => {
+              const sorted = sort?.column === column.name ? (sort.direction === 'asc' ? 'ascending' : 'descending') : column.sortable ? 'none' : undefined;
+              return html`<th part="header" scope="col" role="columnheader" aria-sort=${sorted ?? nothing}>
+                ${column.sortable
+                  ? html`<button part="sort-button" class="sort" type="button" data-column=${column.name} @click=${this.#onSort}>
+                      ${column.name}<span class="arrow" aria-hidden="true">${sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : '↕'}</span>
+                    </button>`
+                  : column.name}
+              </th>`;
+            })}
+            ${actions.any ? html`<th part="header" class="actions" scope="col" role="columnheader"><span class="visually-hidden">${msg('Actions', { id: 'entity-list.actions' })}</span></th>` : nothing}
+          </tr>
+        </thead>
+        <tbody role="rowgroup" @click=${this.#onRowClick}>
+          ${repeat(this._rows, (row) => row.id, (row) => this.#renderRow(row, columns, actions, labels))}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  /** One row: text bindings only; the buttons carry data attributes and share one delegated listener. */
+  #renderRow(row: ApiRow, columns: readonly SchemaColumn[], actions: ActionsShown, labels: RowLabels): TemplateResult {
+    const texts = columns.length === 0 ? [''] : columns.map((column) => cellText(row[column.name], column, labels));
+    if (!actions.any) return rowTemplate(row.id, texts, []);
+    const name = rowLabel(row);
+    const allowed = row._actions ?? [];
+    const buttons: RowButton[] = [];
+    if (actions.edit) buttons.push({ action: 'edit', disabled: !allowed.includes('write'), label: msg(str`Edit ${name}`, { id: 'entity-list.edit-row' }), text: labels.edit });
+    if (actions.associate) buttons.push({ action: 'associate', disabled: !allowed.includes('append'), label: msg(str`Associate ${name}`, { id: 'entity-list.associate-row' }), text: labels.associate });
+    if (actions.delete) buttons.push({ action: 'delete', disabled: !allowed.includes('delete'), label: msg(str`Delete ${name}`, { id: 'entity-list.delete-row' }), text: labels.delete });
+    return rowTemplate(row.id, texts, buttons);
+  }
+
+  #renderDialog(): TemplateResult | typeof nothing {
+    const dialog = this._dialog;
+    const schema = this._schema;
+    if (!dialog || !schema) return nothing;
+    const titleId = `${this.#id}-dialog-title`;
+    const messages = dialog.messages.length > 0
+      ? html`<div part="form-error" class="form-error" role="alert">${dialog.messages.map((message) => html`<p>${message}</p>`)}</div>`
+      : nothing;
+    const buttons = (submit: string, busyText: string, danger = false): TemplateResult => html`<pk-field actions>
+      <button type="submit" data-variant="primary" class=${danger ? 'danger' : ''} ?disabled=${dialog.busy}>${dialog.busy ? busyText : submit}</button>
+      <button type="button" data-action="cancel" @click=${this.#closeDialog}>${msg('Cancel', { id: 'entity-list.cancel' })}</button>
+    </pk-field>`;
+    const saving = msg('Saving…', { id: 'entity-list.saving' });
+
+    if (dialog.kind === 'delete') {
+      return html`<form part="form" method="dialog" @submit=${this.#onDeleteSubmit}>
+        <h2 id=${titleId}>${msg('Delete row', { id: 'entity-list.delete.title' })}</h2>
+        ${dialog.conflict ? html`<p part="conflict" class="conflict" role="alert">${msg('The row changed since it was loaded. Check it and confirm again.', { id: 'entity-list.delete.conflict' })}</p>` : nothing}
+        <p>${msg(str`Delete "${rowLabel(dialog.row)}"? This cannot be undone.`, { id: 'entity-list.delete.confirm' })}</p>
+        ${messages}
+        ${buttons(msg('Delete', { id: 'entity-list.delete' }), msg('Deleting…', { id: 'entity-list.deleting' }), true)}
+      </form>`;
+    }
+
+    if (dialog.kind === 'associate') {
+      const lookups = schema.columns.filter((column) => column.type === 'lookup');
+      const selected = lookups.find((column) => column.name === dialog.column) ?? lookups[0];
+      const options = selected ? dialog.lookups.get(selected.name) : undefined;
+      const targetId = `${this.#id}-associate-target`;
+      const targetError = dialog.errors.get('target');
+      return html`<form part="form" method="dialog" novalidate @submit=${this.#onAssociateSubmit}>
+        <h2 id=${titleId}>${msg(str`Associate "${rowLabel(dialog.row)}"`, { id: 'entity-list.associate.title' })}</h2>
+        ${messages}
+        <pk-field part="field" ?invalid=${dialog.errors.has('column')}>
+          <label slot="label" for=${`${this.#id}-associate-column`}>${msg('Relationship', { id: 'entity-list.associate.column' })}</label>
+          <select id=${`${this.#id}-associate-column`} name="column" @change=${this.#onAssociateColumn}>
+            ${lookups.map((column) => html`<option value=${column.name} ?selected=${column === selected}>${column.name}</option>`)}
+          </select>
+          ${dialog.errors.has('column') ? html`<span slot="error">${dialog.errors.get('column')}</span>` : nothing}
+        </pk-field>
+        <pk-field part="field" ?invalid=${targetError !== undefined}>
+          <label slot="label" for=${targetId}>${msg('Related row', { id: 'entity-list.associate.target' })}</label>
+          ${options
+            ? html`<select id=${targetId} name="target" required aria-describedby=${targetError ? `${targetId}-error` : nothing}>
+                ${options.map((option) => html`<option value=${option.value} ?selected=${option.value === String(dialog.row[selected?.name ?? ''] ?? '')}>${option.label}</option>`)}
+              </select>`
+            : html`<input id=${targetId} name="target" type="text" required autocomplete="off" spellcheck="false" maxlength="100"
+                aria-describedby=${targetError ? `${targetId}-error` : nothing} .value=${String(dialog.row[selected?.name ?? ''] ?? '')} />`}
+          ${targetError ? html`<span slot="error" id=${`${targetId}-error`}>${targetError}</span>` : nothing}
+        </pk-field>
+        ${buttons(msg('Associate', { id: 'entity-list.associate' }), saving)}
+      </form>`;
+    }
+
+    const columns = formColumns(schema, dialog.mode);
+    const title = dialog.mode === 'create' ? msg('Create row', { id: 'entity-list.create.title' }) : msg('Edit row', { id: 'entity-list.edit.title' });
+    return html`<form part="form" method="dialog" @submit=${this.#onFormSubmit}>
+      <h2 id=${titleId}>${title}</h2>
+      ${dialog.conflict
+        ? html`<p part="conflict" class="conflict" role="alert">
+            ${msg('Someone changed this row while you were editing it. The form now shows the newest values: check them and save again.', { id: 'entity-list.conflict' })}
+          </p>`
+        : nothing}
+      ${messages}
+      ${dialog.failed
+        ? nothing
+        : dialog.loading
+        ? html`<p role="status">${msg('Loading…', { id: 'entity-list.loading-form' })}</p>`
+        : keyed(
+            dialog.row?._etag ?? 'new',
+            html`<div class="fields">
+              ${renderRowFields({
+                columns,
+                mode: dialog.mode,
+                values: dialog.row ?? {},
+                errors: dialog.errors,
+                attempted: dialog.attempted,
+                lookups: dialog.lookups,
+                idPrefix: `${this.#id}-field`,
+                labels: {
+                  none: msg('None', { id: 'entity-list.none' }),
+                  yourValue: (value) => msg(str`Your value: ${value}`, { id: 'entity-list.your-value' }),
+                  lookupHint: (table) => msg(str`The id of a row of the ${table} table.`, { id: 'entity-list.lookup-hint' }),
+                },
+              })}
+            </div>`,
+          )}
+      ${buttons(msg('Save', { id: 'entity-list.save' }), saving)}
+    </form>`;
+  }
+
+  #statusText(): string {
+    if (this._announcement) return this._announcement;
+    if (this.status === 'loading') return msg('Loading rows…', { id: 'entity-list.loading' });
+    return '';
+  }
+
+  #emptyText(): string {
+    return this.#position.search !== ''
+      ? msg('No rows match your search.', { id: 'entity-list.empty-search' })
+      : msg('There are no rows to show.', { id: 'entity-list.empty' });
+  }
+
+  #tableLabel(): string {
+    return msg(str`${this.table} rows, page ${this.#position.page}`, { id: 'entity-list.caption' });
+  }
+
+  /** The columns on screen: the `columns` attribute's readable ones in its order, else every readable declared column. */
+  #visibleColumns(): SchemaColumn[] {
+    const schema = this._schema;
+    if (!schema) return [];
+    const requested = (this.columns ?? '').split(/\s+/).filter(Boolean);
+    if (requested.length === 0) return schema.columns.filter((column) => !SYSTEM_COLUMNS.has(column.name));
+    const byName = new Map(schema.columns.map((column) => [column.name, column]));
+    return requested.flatMap((name) => byName.get(name) ?? []);
+  }
+
+  #actionsShown(schema: TableSchema): ActionsShown {
+    const edit = schema.privileges.write;
+    const remove = schema.privileges.delete;
+    const associate = schema.privileges.append && schema.columns.some((column) => column.type === 'lookup');
+    return { edit, delete: remove, associate, any: edit || remove || associate, count: Number(edit) + Number(remove) + Number(associate) };
+  }
+
+  #tableClient(): TableClient | undefined {
+    const client = this.portal.client;
+    if (!client || client.state.status === 'loading' || !this.table) return undefined;
+    return client.table(this.table);
+  }
+
+  #queueLoad(schema: boolean): void {
+    if (schema) this.#schemaStale = true;
+    this.#queued ??= Promise.resolve().then(() => {
+      this.#queued = undefined;
+      return this.#load();
+    });
+  }
+
+  async #load(): Promise<void> {
+    const generation = ++this.#generation;
+    let tableClient: TableClient | undefined;
+    try {
+      tableClient = this.#tableClient();
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    if (!tableClient) return;
+    this.#loading = true;
+    this.status = 'loading';
+    try {
+      if (this.#schemaStale || !this._schema) {
+        const schema = await tableClient.schema();
+        if (generation !== this.#generation) return;
+        this._schema = schema;
+        this.#schemaStale = false;
+      }
+      this.#applyInitialSort();
+      const select = this.#visibleColumns().map((column) => column.name);
+      const page = await tableClient.list(this.#position.query(select, pageSizeOf(this.pageSize)));
+      if (generation !== this.#generation) return;
+      if (page.rows.length === 0 && this.#position.back()) {
+        // The last row of a later page went away (deleted here or elsewhere): show the page before.
+        this.#loading = false;
+        return this.#load();
+      }
+      this.#position.next = page.nextCursor;
+      this._rows = page.rows;
+      this._error = undefined;
+      this.status = page.rows.length === 0 ? 'empty' : 'ready';
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#fail(error);
+    } finally {
+      if (generation === this.#generation) this.#loading = false;
+    }
+  }
+
+  #fail(error: unknown): void {
+    this._error = error;
+    this._rows = [];
+    this.#position.next = undefined;
+    if (statusOf(error) === 404) this._schema = undefined;
+    this.status = 'error';
+  }
+
+  /** `order-by` applies once the schema says the column exists for this visitor. */
+  #applyInitialSort(): void {
+    if (this.#sortApplied || !this._schema) return;
+    this.#sortApplied = true;
+    const key = parseSortKey(this.orderBy);
+    this.#position.sort = key && this._schema.columns.some((column) => column.name === key.column) ? key : undefined;
+  }
+
+  readonly #onRetry = (): void => {
+    void this.reload();
+  };
+
+  readonly #onSort = (event: Event): void => {
+    const column = (event.currentTarget as HTMLElement).dataset['column'];
+    if (!column) return;
+    this.#sortApplied = true;
+    this.#position.cycleSort(column);
+    this.#announce('');
+    void this.#load();
+  };
+
+  readonly #onSearchInput = (event: Event): void => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    this.#searchText = value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#search(value), SEARCH_DEBOUNCE_MS);
+  };
+
+  readonly #onSearchKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    clearTimeout(this.#searchTimer);
+    this.#searchText = (event.currentTarget as HTMLInputElement).value;
+    this.#search(this.#searchText);
+  };
+
+  #search(text: string): void {
+    if (this.#position.setSearch(text)) void this.#load();
+  }
+
+  readonly #onPrevious = (event: Event): void => {
+    if (this.#loading || !this.#position.back()) return;
+    void this.#page(event.currentTarget as HTMLButtonElement);
+  };
+
+  readonly #onNext = (event: Event): void => {
+    if (this.#loading || !this.#position.forward()) return;
+    void this.#page(event.currentTarget as HTMLButtonElement);
+  };
+
+  /** Loads the new page; if the button pressed is now disabled (first or last page), focus moves to the other one. */
+  async #page(pressed: HTMLButtonElement): Promise<void> {
+    await this.#load();
+    await this.updateComplete;
+    if (pressed.disabled) this.renderRoot.querySelector<HTMLButtonElement>('.pagination button:not([disabled])')?.focus();
+  }
+
+  readonly #onRowClick = (event: Event): void => {
+    const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
+    if (!button || button.disabled) return;
+    const row = this._rows.find((candidate) => candidate.id === button.dataset['id']);
+    if (!row) return;
+    this.#trigger = button;
+    switch (button.dataset['action']) {
+      case 'edit':
+        void this.#openEdit(row);
+        break;
+      case 'delete':
+        this.#restoreTo = 'table';
+        void this.#open({ kind: 'delete', row, busy: false, messages: [], conflict: false });
+        break;
+      case 'associate':
+        void this.#openAssociate(row);
+        break;
+    }
+  };
+
+  readonly #onCreate = (event: Event): void => {
+    const schema = this._schema;
+    if (!schema) return;
+    this.#trigger = event.currentTarget as HTMLElement;
+    const lookups = this.#lookupsFor(formColumns(schema, 'create').filter((column) => column.create));
+    void this.#open({ kind: 'form', mode: 'create', loading: false, busy: false, errors: new Map(), messages: [], conflict: false, lookups: new Map() }).then(() =>
+      lookups.then((loaded) => this.#patchDialog('form', { lookups: loaded })),
+    );
+  };
+
+  async #openEdit(row: ApiRow): Promise<void> {
+    const table = this.#tableClient();
+    const schema = this._schema;
+    if (!table || !schema) return;
+    await this.#open({ kind: 'form', mode: 'edit', row, loading: true, busy: false, errors: new Map(), messages: [], conflict: false, lookups: new Map() });
+    // The list may show only some columns: the form needs the whole row, and its newest ETag.
+    const [fresh, lookups] = await Promise.all([
+      table.get(row.id).catch((error: unknown) => error),
+      this.#lookupsFor(formColumns(schema, 'edit').filter((column) => column.update)),
+    ]);
+    if (this._dialog?.kind !== 'form' || this._dialog.row?.id !== row.id) return;
+    if (fresh instanceof Error || !isRow(fresh)) {
+      this.#patchDialog('form', { loading: false, failed: true, messages: [errorMessage(fresh, 'write')] });
+      if (statusOf(fresh) === 404) void this.#load();
+      return;
+    }
+    this.#patchDialog('form', { loading: false, row: fresh, lookups });
+    await this.updateComplete;
+    this.#focusFirstField();
+  }
+
+  async #openAssociate(row: ApiRow): Promise<void> {
+    const schema = this._schema;
+    if (!schema) return;
+    const lookups = schema.columns.filter((column) => column.type === 'lookup');
+    const first = lookups[0];
+    if (!first) return;
+    await this.#open({ kind: 'associate', row, busy: false, errors: new Map(), messages: [], column: first.name, lookups: new Map() });
+    const loaded = await this.#lookupsFor(lookups);
+    this.#patchDialog('associate', { lookups: loaded });
+  }
+
+  readonly #onAssociateColumn = (event: Event): void => {
+    this.#patchDialog('associate', { column: (event.currentTarget as HTMLSelectElement).value, errors: new Map() });
+  };
+
+  #lookupsFor(columns: readonly SchemaColumn[]): Promise<Map<string, LookupOption[]>> {
+    const client = this.portal.client;
+    return client ? loadLookupOptions(client, columns) : Promise.resolve(new Map());
+  }
+
+  async #open(dialog: DialogState): Promise<void> {
+    if (dialog.kind !== 'delete') this.#restoreTo = 'trigger';
+    this._dialog = dialog;
+    this.#announce('');
+    await this.updateComplete;
+    const element = this._dialogElement;
+    if (element && !element.open) element.showModal();
+    this.#focusFirstField();
+  }
+
+  #focusFirstField(): void {
+    const form = this._dialogElement?.querySelector('form');
+    const first = form?.querySelector<HTMLElement>('input:not([readonly]):not([disabled]), select:not([disabled]), textarea:not([readonly])')
+      ?? form?.querySelector<HTMLElement>('button[type="submit"]');
+    first?.focus();
+  }
+
+  #patchDialog<K extends DialogState['kind']>(kind: K, patch: Partial<Extract<DialogState, { kind: K }>>): void {
+    if (this._dialog?.kind !== kind) return;
+    this._dialog = { ...this._dialog, ...patch } as DialogState;
+  }
+
+  readonly #closeDialog = (): void => {
+    const element = this._dialogElement;
+    if (element?.open) element.close();
+    this.#afterClose();
+  };
+
+  readonly #onDialogCancel = (event: Event): void => {
+    // Escape while a write is in flight would hide its outcome.
+    if (this._dialog?.busy) event.preventDefault();
+  };
+
+  /** Escape closes the dialog natively; the `close` event comes a task later, possibly after it was reopened. */
+  readonly #onDialogClose = (): void => {
+    if (this._dialogElement?.open) return;
+    this.#afterClose();
+  };
+
+  #afterClose(): void {
+    if (!this._dialog) return;
+    this._dialog = undefined;
+    const trigger = this.#trigger;
+    this.#trigger = undefined;
+    if (this.#restoreTo === 'trigger' && trigger?.isConnected && !(trigger as HTMLButtonElement).disabled) {
+      trigger.focus();
+      return;
+    }
+    // The row went away (or its button did): the table, else the toolbar, keeps the visitor's place.
+    void this.updateComplete.then(() => {
+      const place = ['.table-wrap', '[part="create-button"]', '[part="search"]'].map((selector) => this.renderRoot.querySelector<HTMLElement>(selector)).find(Boolean);
+      place?.focus();
+    });
+  }
+
+  readonly #onFormSubmit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const dialog = this._dialog;
+    const schema = this._schema;
+    const table = this.#tableClient();
+    if (dialog?.kind !== 'form' || dialog.busy || dialog.loading || dialog.failed || !schema || !table) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const columns = formColumns(schema, dialog.mode);
+    const values = readRowForm(form, columns, dialog.mode);
+    const original = dialog.row;
+    if (dialog.mode === 'edit' && original) {
+      const patch = changedValues(columns.filter((column) => isEditable(column, 'edit')), values, original);
+      if (Object.keys(patch).length === 0) {
+        this.#closeDialog();
+        return;
+      }
+      if (!this.#allowed({ action: 'update', table: this.table, row: original, values: patch })) return;
+      this.#patchDialog('form', { busy: true, messages: [], errors: new Map() });
+      try {
+        const row = await table.update(original.id, patch, { etag: original._etag });
+        this.#finishWrite('pk-row-updated', row, msg('Row saved.', { id: 'entity-list.updated' }));
+      } catch (error) {
+        if (isConflict(error)) await this.#showConflict(table, original, values);
+        else this.#showWriteError(error, columns);
+      }
+      return;
+    }
+    if (!this.#allowed({ action: 'create', table: this.table, values })) return;
+    this.#patchDialog('form', { busy: true, messages: [], errors: new Map() });
+    try {
+      const row = await table.create(values);
+      this.#finishWrite('pk-row-created', row, msg('Row created.', { id: 'entity-list.created' }));
+    } catch (error) {
+      this.#showWriteError(error, columns);
+    }
+  };
+
+  readonly #onDeleteSubmit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const dialog = this._dialog;
+    const table = this.#tableClient();
+    if (dialog?.kind !== 'delete' || dialog.busy || !table) return;
+    if (!this.#allowed({ action: 'delete', table: this.table, row: dialog.row })) return;
+    this.#patchDialog('delete', { busy: true, messages: [] });
+    try {
+      await table.delete(dialog.row.id, { etag: dialog.row._etag });
+      this.#finishWrite('pk-row-deleted', dialog.row, msg('Row deleted.', { id: 'entity-list.deleted' }));
+    } catch (error) {
+      if (isConflict(error)) {
+        const fresh = await table.get(dialog.row.id).catch(() => undefined);
+        if (fresh) {
+          this.#patchDialog('delete', { busy: false, conflict: true, row: fresh });
+          void this.#load();
+          return;
+        }
+      }
+      this.#patchDialog('delete', { busy: false, messages: writeErrorMessages(error) });
+      if (statusOf(error) === 404) void this.#load();
+    }
+  };
+
+  readonly #onAssociateSubmit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const dialog = this._dialog;
+    const table = this.#tableClient();
+    if (dialog?.kind !== 'associate' || dialog.busy || !table) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const column = (form.elements.namedItem('column') as HTMLSelectElement | null)?.value ?? dialog.column;
+    const target = ((form.elements.namedItem('target') as HTMLInputElement | HTMLSelectElement | null)?.value ?? '').trim();
+    if (target === '') {
+      this.#patchDialog('associate', { errors: new Map([['target', msg('Choose a row.', { id: 'entity-list.associate.required' })]]) });
+      return;
+    }
+    if (!this.#allowed({ action: 'associate', table: this.table, row: dialog.row, values: { column, target } })) return;
+    this.#patchDialog('associate', { busy: true, messages: [], errors: new Map() });
+    try {
+      const row = await table.associate(dialog.row.id, { column, target });
+      this.#finishWrite('pk-row-updated', row, msg('Row saved.', { id: 'entity-list.updated' }));
+    } catch (error) {
+      const { byField, other } = problemsByField(fieldProblemsOf(error), new Set(['column', 'target']));
+      this.#patchDialog('associate', { busy: false, errors: byField, messages: byField.size > 0 || other.length > 0 ? other : writeErrorMessages(error) });
+    }
+  };
+
+  /** Fires the cancelable `pk-row-action`; false when a listener cancelled the write. */
+  #allowed(detail: RowActionDetail): boolean {
+    return !this.emit<RowActionDetail>('pk-row-action', detail, { cancelable: true }).defaultPrevented;
+  }
+
+  #finishWrite(event: 'pk-row-created' | 'pk-row-updated' | 'pk-row-deleted', row: ApiRow, announcement: string): void {
+    this.#closeDialog();
+    this.emit<RowEventDetail>(event, { table: this.table, row }, { cancelable: false });
+    this.#announce(announcement);
+    void this.#load();
+  }
+
+  /** 412: the form takes the row's newest values (and ETag); what the visitor entered is shown beside each field that differs. */
+  async #showConflict(table: TableClient, original: ApiRow, attempted: Record<string, unknown>): Promise<void> {
+    let fresh: ApiRow | undefined;
+    try {
+      fresh = await table.get(original.id);
+    } catch (error) {
+      this.#patchDialog('form', { busy: false, messages: writeErrorMessages(error) });
+      if (statusOf(error) === 404) void this.#load();
+      return;
+    }
+    this.#patchDialog('form', { busy: false, conflict: true, row: fresh, attempted, errors: new Map(), messages: [] });
+    void this.#load();
+    await this.updateComplete;
+    this.#focusFirstField();
+  }
+
+  #showWriteError(error: unknown, columns: readonly SchemaColumn[]): void {
+    const { byField, other } = problemsByField(fieldProblemsOf(error), new Set(columns.map((column) => column.name)));
+    const messages = byField.size > 0 || other.length > 0 ? other : writeErrorMessages(error);
+    this.#patchDialog('form', { busy: false, errors: byField, messages: byField.size > 0 && messages.length === 0 ? [msg('Some fields need attention.', { id: 'entity-list.invalid' })] : messages });
+    void this.updateComplete.then(() => {
+      const invalid = this._dialogElement?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      invalid?.focus();
+    });
+  }
+
+  #announce(text: string): void {
+    this._announcement = text;
+  }
+}
+
+interface RowLabels {
+  readonly yes: string;
+  readonly no: string;
+  readonly edit: string;
+  readonly associate: string;
+  readonly delete: string;
+}
+
+interface ActionsShown {
+  readonly edit: boolean;
+  readonly delete: boolean;
+  readonly associate: boolean;
+  readonly any: boolean;
+  readonly count: number;
+}
+
+function isRow(value: unknown): value is ApiRow {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+}
