@@ -1,10 +1,23 @@
 // Self-contained, minified browser bundles (what a maker loads from a CDN with one <script type="module">).
 // The libraries' own ESM + .d.ts come from `tsc -b` (packages/*/dist); rollup starts from that output,
 // so TypeScript is compiled once.
+import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 
 const plugins = () => [nodeResolve({ browser: true }), terser({ ecma: 2022, module: true })];
+
+/**
+ * The pipeline for benchmark anchors that ship CommonJS and React (Amplify UI, Supabase Auth UI): the
+ * same resolution and minifier as ours, plus CommonJS interop and a production NODE_ENV.
+ */
+export const anchorPlugins = () => [
+  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+  nodeResolve({ browser: true, preferBuiltins: false }),
+  commonjs(),
+  terser({ ecma: 2022, module: true }),
+];
 
 /** One bundle: a package's built entry, everything it imports inlined. */
 export function bundle(input, file) {

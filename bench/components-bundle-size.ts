@@ -13,25 +13,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import commonjs from '@rollup/plugin-commonjs';
-import { nodeResolve } from '@rollup/plugin-node-resolve';
-import replace from '@rollup/plugin-replace';
-import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
 import type { OutputChunk, Plugin, RollupOptions } from 'rollup';
 // @ts-expect-error -- the rollup config is plain JS without declarations.
-import { portalkitCdn } from '../rollup.config.mjs';
+import { anchorPlugins, portalkitCdn } from '../rollup.config.mjs';
 
 const gz = (code: string): number => gzipSync(code, { level: 9 }).length;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
 
-/** The one pipeline every bundle here goes through. */
-const plugins = (): Plugin[] => [
-  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
-  nodeResolve({ browser: true, preferBuiltins: false }),
-  commonjs(),
-  terser({ ecma: 2020, module: true }),
-];
+/** The one pipeline every bundle here goes through (ours too, so the comparison is like for like). */
+const plugins = anchorPlugins as () => Plugin[];
 
 async function chunksOf(options: RollupOptions): Promise<OutputChunk[]> {
   const build = await rollup({ ...options, plugins: plugins(), onwarn: () => undefined });

@@ -1,58 +1,44 @@
 #!/usr/bin/env node
-// `npm start`: the Contoso demo portal, as far as the product is built. Starts the companion server on
-// SQLite (./.portalkit/demo), seeds demo accounts and one contact per web role (idempotently), and
-// prints the URL and the credentials. Ctrl+C stops it; SIGHUP reloads the configuration.
+// `npm start`: the Contoso demo portal. Starts the companion server on SQLite (./.portalkit/demo) with
+// the demo pages (examples/contoso/pages) and the CDN build (dist/portalkit.js) served next to the
+// API, seeds demo accounts and one contact per web role (idempotently), and prints the page URLs and
+// the credentials. Ctrl+C stops it; SIGHUP reloads the configuration.
 import { fileURLToPath } from 'node:url';
-import { ConfigHolder, readConfigFile, seedContacts, startPortalServer } from '@portalkit/server';
-import { seedDemoData } from '../examples/contoso/demo-data.mjs';
+import { cdnBuilt, DEMO_CONTACTS, DEMO_PAGES, startDemoPortal } from '../examples/contoso/demo-portal.mjs';
 
-const configFile = fileURLToPath(new URL('../examples/contoso/portal.config.json', import.meta.url));
 const dataDir = fileURLToPath(new URL('../.portalkit/demo', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
 
-// Demo credentials: printed on purpose, for a local demo only. Never reuse them anywhere.
-const DEMO_ACCOUNTS = [
-  { id: 'demo-account-fabrikam', name: 'Fabrikam, Inc.' },
-  { id: 'demo-account-northwind', name: 'Northwind Traders' },
-];
-const DEMO_CONTACTS = [
-  { email: 'anna@fabrikam.example', username: 'anna', firstname: 'Anna', lastname: 'Andersen', accountId: 'demo-account-fabrikam', roles: [], password: 'Demo-Anna-2026!' },
-  { email: 'paul@fabrikam.example', username: 'paul', firstname: 'Paul', lastname: 'Peters', accountId: 'demo-account-fabrikam', roles: ['Partner Managers'], password: 'Demo-Paul-2026!' },
-  { email: 'nora@northwind.example', username: 'nora', firstname: 'Nora', lastname: 'Nilsen', accountId: 'demo-account-northwind', roles: ['Partner Managers'], password: 'Demo-Nora-2026!' },
-  { email: 'sam@contoso.example', username: 'sam', firstname: 'Sam', lastname: 'Support', roles: ['Support Agents'], password: 'Demo-Sam-2026!' },
-];
+if (!(await cdnBuilt())) console.warn('dist/portalkit.js is missing: run `npm run build` (npm start does) or the pages have no elements.');
 
-const loaded = await readConfigFile(configFile);
-if (!loaded.ok) {
-  for (const issue of loaded.errors) console.error(`${configFile}: ${issue.path}: ${issue.message}`);
+let portal;
+try {
+  portal = await startDemoPortal({
+    dataDir,
+    port,
+    echoMail: (message) => console.log(`\n[mail to ${message.to}] ${message.subject}\n${message.text}\n`),
+  });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const config = new ConfigHolder(loaded.model, configFile);
-const server = await startPortalServer({
-  config,
-  dataDir,
-  port,
-  logger: false,
-  echoMail: (message) => console.log(`\n[mail to ${message.to}] ${message.subject}\n${message.text}\n`),
-});
-const seeded = await seedContacts(server.context, { accounts: DEMO_ACCOUNTS, contacts: DEMO_CONTACTS });
-const customers = [];
-for (const contact of DEMO_CONTACTS.filter((c) => c.accountId)) {
-  const row = await server.context.contacts.byEmail(contact.email);
-  if (row) customers.push({ id: row.id, accountid: row.accountid });
-}
-const data = await seedDemoData(server.context, customers);
+const { server, config, seeded, data } = portal;
 
 console.log(`
-PortalKit demo: ${loaded.model.site.name}
+PortalKit demo: ${portal.siteName}
   server     ${server.url}
   discovery  ${server.url}/.well-known/portalkit
   data       ${dataDir}${seeded.created > 0 ? ` (seeded ${seeded.created} contacts, ${data.incidents} incidents, ${data.notes} notes)` : ''}
 
-Demo contacts (sign in with email or username; POST ${server.url}/auth/local/sign-in):
+Pages (plain HTML in examples/contoso/pages, one <script type="module" src="/portalkit.js">):
+${DEMO_PAGES.map((page) => `  ${`${server.url}${page.path}`.padEnd(36)} ${page.title}`).join('\n')}
+
+Demo contacts (sign in on the home page with email or username):
 ${DEMO_CONTACTS.map((c) => `  ${c.username.padEnd(6)} ${c.email.padEnd(24)} ${c.password.padEnd(17)} ${['Authenticated Users', ...c.roles].join(', ')}`).join('\n')}
 
-Try:  npx portalkit explain --config examples/contoso/portal.config.json --role "Partner Managers"
+Try:  npx portalkit roles assign --config examples/contoso/portal.config.json --data .portalkit/demo --email anna@fabrikam.example --role "Partner Managers"
+      (open pages follow within seconds), or
+      npx portalkit explain --config examples/contoso/portal.config.json --role "Partner Managers"
 Stop with Ctrl+C.`);
 
 const stop = async () => {

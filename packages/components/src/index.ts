@@ -6,8 +6,12 @@
  * @packageDocumentation
  */
 export { PkPortal } from './components/portal/portal.js';
+export { PkSignIn } from './components/sign-in/sign-in.js';
 export { PkField } from './components/field/field.js';
 export { PkProtected } from './components/protected/protected.js';
+export { PkEntityList } from './components/entity-list/entity-list.js';
+export type { EntityListStatus, RowActionDetail, RowEventDetail } from './components/entity-list/entity-list.component.js';
+export { PkProfileForm } from './components/profile-form/profile-form.js';
 export type { ProtectionDecision } from './components/protected/protected.component.js';
 export { PortalElement } from './internal/portal-element.js';
 export type { EmitOptions } from './internal/portal-element.js';

@@ -8,6 +8,7 @@ export { readConfigFile } from './config/read-config-file.js';
 export { ConfigHolder } from './config/config-holder.js';
 export { startPortalServer } from './app/portal-server.js';
 export type { PortalServer, PortalServerOptions } from './app/portal-server.js';
+export type { PagesOptions } from './pages/static-pages.js';
 export type { ServerContext } from './app/context.js';
 export { ManualClock, systemClock } from './util/clock.js';
 export type { Clock } from './util/clock.js';

@@ -51,13 +51,14 @@ export class PkPortal extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.#provider.value) this.#provide();
+    this.#provide();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // The value stays: telling the descendants "no client" now would send them to the default client
+    // for the moment before they are disconnected too. A reconnect provides a fresh client.
     this.#release();
-    this.#provider.setValue(undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -71,23 +72,33 @@ export class PkPortal extends LitElement {
 
   #provide(): void {
     if (!this.isConnected) return;
+    const current = this.#provider.value;
     const wanted = this.client;
-    if (wanted && wanted === this.#provider.value) return;
-    if (!wanted && this.#owned && this.#ownedServer === this.server) return;
-    this.#release();
-    let next = wanted;
-    if (!next && this.server) {
-      try {
-        next = this.#owned = createPortalClient({ server: this.server });
-        this.#ownedServer = this.server;
-      } catch (error) {
-        console.error(`PortalKit: <pk-portal server="${this.server}"> is not a usable server URL.`, error);
-      }
+    const unchanged = wanted ? wanted === current : this.#owned !== undefined && this.#owned === current && this.#ownedServer === this.server;
+    if (unchanged && this.#unsubscribe) return;
+    let next = current;
+    if (!unchanged) {
+      this.#release();
+      next = wanted ?? this.#create();
     }
+    this.#unsubscribe?.();
     this.#unsubscribe = next?.subscribe((state) => {
       this.dispatchEvent(new CustomEvent('pk-state-change', { detail: state, bubbles: true, composed: true }));
     });
     this.#provider.setValue(next, true);
+  }
+
+  /** A client of its own for `server` (disposed with this element), or none when `server` is unusable. */
+  #create(): PortalClient | undefined {
+    if (!this.server) return undefined;
+    try {
+      this.#owned = createPortalClient({ server: this.server });
+      this.#ownedServer = this.server;
+      return this.#owned;
+    } catch (error) {
+      console.error(`PortalKit: <pk-portal server="${this.server}"> is not a usable server URL.`, error);
+      return undefined;
+    }
   }
 
   #release(): void {
