@@ -46,6 +46,7 @@ const core = new Set<OutputChunk>([entry]);
 for (const chunk of core) for (const imported of chunk.imports) core.add(chunks.find((candidate) => candidate.fileName === imported)!);
 const coreBytes = [...core].reduce((sum, chunk) => sum + gz(chunk.code), 0);
 const lazy = chunks.filter((chunk) => !core.has(chunk) && !chunk.isEntry);
+const elementParts = lazy.filter(isElementPart).reduce((sum, chunk) => sum + gz(chunk.code), 0);
 const elements = ['pk-portal', 'pk-sign-in', 'pk-profile-form', 'pk-protected', 'pk-entity-list'];
 const missing = elements.filter((tag) => ![...core].some((chunk) => chunk.code.includes(`"${tag}"`)));
 
@@ -56,7 +57,14 @@ function describeLazy(chunk: OutputChunk): string {
   if (ids.some((id) => /adapters[\\/]entra\.js$/.test(id))) return 'entra adapter with @azure/msal-browser';
   if (ids.some((id) => /locales[\\/]fr\.js$/.test(id))) return 'French strings';
   if (ids.some((id) => /auth[\\/]external[\\/]index\.js$/.test(id))) return 'external sign-in flow';
+  if (isElementPart(chunk)) return `element part (${ids.filter((id) => /components[\\/]dist[\\/]components[\\/]/.test(id)).map((id) => id.split(/[\\/]/).slice(-2).join('/')).join(', ')})`;
   return chunk.fileName;
+}
+
+/** A lazy chunk of an element's own code (e.g. a dialog loaded on first use), not a sign-in or locale chunk. */
+function isElementPart(chunk: OutputChunk): boolean {
+  const ids = Object.keys(chunk.modules);
+  return ids.some((id) => /components[\\/]dist[\\/]components[\\/]/.test(id)) && !ids.some((id) => /locales[\\/]|auth[\\/]external[\\/]/.test(id));
 }
 
 const dir = await mkdtemp(join(process.cwd(), 'node_modules', '.components-bundle-size-'));
@@ -80,11 +88,12 @@ console.log('Components bundle sizes, min+gzip (rollup + node-resolve browser + 
 const rows: [string, number][] = [
   [`PortalKit dist/portalkit.js + static chunks (${elements.length - missing.length} elements, lit, SDK core)`, coreBytes],
   ...lazy.map((chunk): [string, number] => [`  lazy: ${describeLazy(chunk)}`, gz(chunk.code)]),
+  ...(elementParts > 0 ? [[`all elements once used: the above + their lazy parts`, coreBytes + elementParts] as [string, number]] : []),
   ['anchor: Amplify UI Authenticator + Amplify + react-dom', amplify],
   ['anchor: Supabase Auth UI + supabase-js + react-dom', supabase],
 ];
 for (const [label, bytes] of rows) console.log(`  ${label.padEnd(72)} ${String(bytes).padStart(8)} B  ${kb(bytes).padStart(10)}`);
-console.log(`  PortalKit / Amplify Authenticator: ${(coreBytes / amplify).toFixed(3)}×  (goal ≤ 0.20×)`);
+console.log(`  PortalKit / Amplify Authenticator: ${(coreBytes / amplify).toFixed(3)}×  (goal ≤ 0.20×)${elementParts > 0 ? `; with the lazy element parts ${((coreBytes + elementParts) / amplify).toFixed(3)}×` : ''}`);
 console.log(`  PortalKit / Supabase Auth UI:      ${(coreBytes / supabase).toFixed(3)}×`);
 console.log(`  ≤ 30 KB: ${coreBytes <= 30 * 1024 ? 'yes' : 'NO'}; ≤ 0.2× Amplify: ${coreBytes <= 0.2 * amplify ? 'yes' : 'NO'}`);
 if (missing.length > 0) console.log(`  note: not in this build yet: ${missing.join(', ')}`);
