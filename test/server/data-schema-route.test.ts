@@ -24,6 +24,7 @@ interface Column {
 }
 interface Schema {
   table: string;
+  displayName: string;
   columns: Column[];
   privileges: Record<string, boolean>;
 }
@@ -57,19 +58,20 @@ describe('data API: GET /api/schema/:table', () => {
     const schema = await schemaOf(anonymous, 'announcement');
     assert.deepEqual(names(schema), ['id', 'createdon', 'modifiedon', 'headline', 'published']);
     assert.deepEqual(schema.privileges, { read: true, write: false, create: false, delete: false, append: false, appendTo: false });
-    assert.deepEqual(column(schema, 'headline'), { name: 'headline', type: 'string', required: true, maxLength: 200, searchable: true, sortable: false, create: false, update: false });
+    assert.deepEqual(column(schema, 'headline'), { name: 'headline', displayName: 'Headline', type: 'string', required: true, maxLength: 200, searchable: true, sortable: false, create: false, update: false });
     assert.equal((await anonymous.get('/api/schema/incident')).status, 404);
   });
 
   test('a contact: their incident columns, ownership columns never settable, internalnotes absent', async () => {
     const schema = await schemaOf(anna, 'incident');
     assert.equal(schema.table, 'incident');
+    assert.equal(schema.displayName, 'Incident');
     assert.deepEqual(schema.privileges, { read: true, write: true, create: true, delete: false, append: false, appendTo: true });
     assert.deepEqual(names(schema), ['id', 'createdon', 'modifiedon', 'title', 'description', 'status', 'priority', 'customerid', 'accountid']);
     assert.ok(!JSON.stringify(schema).includes('internalnotes'), 'a hidden column never appears');
-    assert.deepEqual(column(schema, 'title'), { name: 'title', type: 'string', required: true, maxLength: 200, searchable: true, sortable: true, create: true, update: true });
-    assert.deepEqual(column(schema, 'status'), { name: 'status', type: 'choice', required: false, options: ['open', 'in progress', 'closed'], searchable: false, sortable: true, create: true, update: true });
-    assert.deepEqual(column(schema, 'customerid'), { name: 'customerid', type: 'lookup', required: false, lookup: 'contact', searchable: false, sortable: false, create: false, update: false });
+    assert.deepEqual(column(schema, 'title'), { name: 'title', displayName: 'Title', type: 'string', required: true, maxLength: 200, searchable: true, sortable: true, create: true, update: true });
+    assert.deepEqual(column(schema, 'status'), { name: 'status', displayName: 'Status', type: 'choice', required: false, options: ['open', 'in progress', 'closed'], searchable: false, sortable: true, create: true, update: true });
+    assert.deepEqual(column(schema, 'customerid'), { name: 'customerid', displayName: 'Customer', type: 'lookup', required: false, lookup: 'contact', searchable: false, sortable: false, create: false, update: false });
     assert.equal(column(schema, 'accountid')?.create, false);
     for (const system of ['id', 'createdon', 'modifiedon']) {
       assert.equal(column(schema, system)?.create, false);
@@ -93,7 +95,7 @@ describe('data API: GET /api/schema/:table', () => {
 
   test('a partner manager reads creditlimit but cannot change it', async () => {
     const schema = await schemaOf(paul, 'contact');
-    assert.deepEqual(column(schema, 'creditlimit'), { name: 'creditlimit', type: 'decimal', required: false, searchable: false, sortable: false, create: false, update: false });
+    assert.deepEqual(column(schema, 'creditlimit'), { name: 'creditlimit', displayName: 'Credit limit', type: 'decimal', required: false, searchable: false, sortable: false, create: false, update: false });
     const incident = await schemaOf(paul, 'incident');
     assert.equal(column(incident, 'internalnotes'), undefined);
   });
@@ -101,7 +103,7 @@ describe('data API: GET /api/schema/:table', () => {
   test('a support agent: every incident column, ownership columns settable through the global grant', async () => {
     const schema = await schemaOf(sam, 'incident');
     assert.deepEqual(schema.privileges, { read: true, write: true, create: true, delete: true, append: false, appendTo: true });
-    assert.deepEqual(column(schema, 'internalnotes'), { name: 'internalnotes', type: 'text', required: false, maxLength: 4000, searchable: false, sortable: false, create: true, update: true });
+    assert.deepEqual(column(schema, 'internalnotes'), { name: 'internalnotes', displayName: 'Internal notes', type: 'text', required: false, maxLength: 4000, searchable: false, sortable: false, create: true, update: true });
     assert.equal(column(schema, 'customerid')?.create, true);
     assert.equal(column(schema, 'customerid')?.update, true);
     const note = await schemaOf(sam, 'note');

@@ -26,6 +26,8 @@ export interface Association {
 /** One column of a {@link TableSchema}: its shape, and whether the visitor may set it. */
 export interface SchemaColumn {
   readonly name: string;
+  /** The label the configuration gives it (its name when none). */
+  readonly displayName: string;
   readonly type: ColumnType;
   readonly required: boolean;
   readonly maxLength?: number;
@@ -49,6 +51,8 @@ export interface SchemaColumn {
  */
 export interface TableSchema {
   readonly table: string;
+  /** The label the configuration gives the table (its name when none). */
+  readonly displayName: string;
   readonly columns: readonly SchemaColumn[];
   readonly privileges: Readonly<Record<Privilege, boolean>>;
 }

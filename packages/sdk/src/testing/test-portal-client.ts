@@ -375,13 +375,14 @@ class InMemoryPortalClient implements TestPortalClient {
     const global = { create: rights.rowFilter('create', name).kind === 'all', update: rights.rowFilter('write', name).kind === 'all' };
     const settable = (operation: 'create' | 'update', column: string): boolean =>
       rights.canColumn(operation, name, column) && (!ownership.has(column) || global[operation]);
-    const system = (column: string, type: SchemaColumn['type'], sortable: boolean): SchemaColumn => ({
-      name: column, type, required: false, searchable: false, sortable, create: false, update: false,
+    const system = (column: string, displayName: string, type: SchemaColumn['type'], sortable: boolean): SchemaColumn => ({
+      name: column, displayName, type, required: false, searchable: false, sortable, create: false, update: false,
     });
     const declared = Object.values(table.columns)
       .filter((column) => rights.canColumn('read', name, column.name))
       .map((column): SchemaColumn => ({
         name: column.name,
+        displayName: column.displayName ?? column.name,
         type: column.type,
         required: column.required,
         ...(column.maxLength !== undefined ? { maxLength: column.maxLength } : {}),
@@ -394,7 +395,13 @@ class InMemoryPortalClient implements TestPortalClient {
       }));
     return {
       table: name,
-      columns: [system('id', 'string', false), system('createdon', 'datetime', true), system('modifiedon', 'datetime', true), ...declared],
+      displayName: table.displayName,
+      columns: [
+        system('id', 'ID', 'string', false),
+        system('createdon', 'Created on', 'datetime', true),
+        system('modifiedon', 'Modified on', 'datetime', true),
+        ...declared,
+      ],
       privileges,
     };
   }

@@ -10,6 +10,8 @@ import type { TableRequest } from './table-request.js';
 /** One column as a visitor may see it: its shape, and whether they may set it on create or update. */
 export interface SchemaColumnDocument {
   readonly name: string;
+  /** The label the configuration gives it (its name when none). */
+  readonly displayName: string;
   readonly type: ColumnType;
   readonly required: boolean;
   readonly maxLength?: number;
@@ -25,6 +27,8 @@ export interface SchemaColumnDocument {
 /** `GET /api/schema/:table`. */
 export interface TableSchemaDocument {
   readonly table: string;
+  /** The label the configuration gives the table (its name when none). */
+  readonly displayName: string;
   readonly columns: readonly SchemaColumnDocument[];
   readonly privileges: Readonly<Record<Privilege, boolean>>;
 }
@@ -34,9 +38,9 @@ export interface TableSchemaDocument {
  * `modifiedon` are ISO-8601 strings in rows and sort like any timestamp.
  */
 const SYSTEM_COLUMNS: readonly SchemaColumnDocument[] = [
-  { name: 'id', type: 'string', required: false, searchable: false, sortable: false, create: false, update: false },
-  { name: 'createdon', type: 'datetime', required: false, searchable: false, sortable: true, create: false, update: false },
-  { name: 'modifiedon', type: 'datetime', required: false, searchable: false, sortable: true, create: false, update: false },
+  { name: 'id', displayName: 'ID', type: 'string', required: false, searchable: false, sortable: false, create: false, update: false },
+  { name: 'createdon', displayName: 'Created on', type: 'datetime', required: false, searchable: false, sortable: true, create: false, update: false },
+  { name: 'modifiedon', displayName: 'Modified on', type: 'datetime', required: false, searchable: false, sortable: true, create: false, update: false },
 ];
 
 /**
@@ -60,7 +64,13 @@ export async function schemaRoute(app: FastifyInstance, context: ServerContext):
     const t = await tableRequest(context, request, name);
     const privileges = Object.fromEntries(PRIVILEGES.map((privilege) => [privilege, t.rights.can(privilege, t.table.name)])) as Record<Privilege, boolean>;
     if (!PRIVILEGES.some((privilege) => privileges[privilege])) throw unknownTable(name);
-    const document: TableSchemaDocument = { table: t.table.name, columns: [...SYSTEM_COLUMNS, ...declaredColumns(t)], privileges };
+    const model = context.config.model.tables[t.table.name];
+    const document: TableSchemaDocument = {
+      table: t.table.name,
+      displayName: model?.displayName ?? t.table.name,
+      columns: [...SYSTEM_COLUMNS, ...declaredColumns(t)],
+      privileges,
+    };
     return document;
   });
 }
@@ -70,12 +80,14 @@ function declaredColumns(t: TableRequest): SchemaColumnDocument[] {
   const setsOwnership = { create: hasGlobalGrant(t, 'create'), update: hasGlobalGrant(t, 'write') };
   const settable = (operation: 'create' | 'update', column: string): boolean =>
     t.rights.canColumn(operation, t.table.name, column) && (!ownership.has(column) || setsOwnership[operation]);
+  const labels = t.context.config.model.tables[t.table.name]?.columns;
   return t.readable.flatMap((column) => {
     const declared: DataColumn | undefined = t.table.columns.get(column);
     if (!declared) return [];
     return [
       {
         name: declared.name,
+        displayName: labels?.[column]?.displayName ?? declared.name,
         type: declared.type,
         required: declared.required,
         ...(declared.maxLength !== undefined ? { maxLength: declared.maxLength } : {}),
