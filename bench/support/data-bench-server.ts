@@ -11,9 +11,11 @@ import { seedContacts, startPortalServer } from '@portalkit/server';
 import { ACCOUNT_A, DATA_BENCH_PASSWORD, DATA_BENCH_VISITORS, STAFF_ACCOUNT } from './data-bench-plan.js';
 
 const dataDir = process.argv[2];
-if (!dataDir || dataDir.startsWith('--')) throw new Error('usage: data-bench-server.ts DATA_DIR [--seed]');
+if (!dataDir || dataDir.startsWith('--')) throw new Error('usage: data-bench-server.ts DATA_DIR|POSTGRES_URL [--seed]');
 const config = JSON.parse(await readFile(new URL('../../examples/contoso/portal.config.json', import.meta.url), 'utf8'));
-const server = await startPortalServer({ config: loadConfigOrThrow(config).model, dataDir, port: 0 });
+// A postgres:// URL instead of a directory runs it on PostgreSQL (bench/scale-out.ts).
+const where = dataDir.startsWith('postgres://') ? { databaseUrl: dataDir } : { dataDir };
+const server = await startPortalServer({ config: loadConfigOrThrow(config).model, ...where, port: 0 });
 if (process.argv.includes('--seed')) {
   await seedContacts(server.context, {
     accounts: [

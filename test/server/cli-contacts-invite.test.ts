@@ -13,7 +13,7 @@ const DECLARED_ROLES = 'Anonymous Users, Authenticated Users, Partner Managers, 
 describe('portalkit contacts and invite, against a running server', () => {
   let t: TestServer;
   let config: Awaited<ReturnType<typeof demoConfigCopy>>;
-  const cli = (args: string[], stdin?: string): Promise<CliRun> => portalkit([...args, '--config', config.file, '--data', t.dataDir], stdin);
+  const cli = (args: string[], stdin?: string): Promise<CliRun> => portalkit([...args, '--config', config.file, ...t.storage.cliArgs], stdin);
 
   before(async () => {
     t = await startTestServer();

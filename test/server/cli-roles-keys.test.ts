@@ -10,7 +10,7 @@ describe('portalkit roles assign|revoke and keys rotate', () => {
   let config: Awaited<ReturnType<typeof demoConfigCopy>>;
   let contactId: string;
 
-  const roles = (...args: string[]): Promise<CliRun> => runPortalkit(['roles', ...args, '--config', config.file, '--data', t.dataDir]);
+  const roles = (...args: string[]): Promise<CliRun> => runPortalkit(['roles', ...args, '--config', config.file, ...t.storage.cliArgs]);
   const assignedRoles = async (id: string): Promise<string[]> =>
     (await t.server.context.db.selectFrom('pk_contact_roles').select('role').where('contact_id', '=', id).orderBy('role').execute()).map((row) => row.role);
   const auditRows = (action: string) =>
@@ -128,7 +128,7 @@ describe('portalkit roles assign|revoke and keys rotate', () => {
   });
 
   test('audit tail shows the role changes as JSON lines', async () => {
-    const run = await runPortalkit(['audit', 'tail', '--config', config.file, '--data', t.dataDir]);
+    const run = await runPortalkit(['audit', 'tail', '--config', config.file, ...t.storage.cliArgs]);
     assert.equal(run.code, 0, run.stderr);
     const records = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const roleRecords = records.filter((record) => record.action === 'role-assign' || record.action === 'role-revoke');
@@ -140,7 +140,7 @@ describe('portalkit roles assign|revoke and keys rotate', () => {
     const { db } = t.server.context;
     const [previous] = await db.selectFrom('pk_signing_keys').selectAll().where('retired_at', 'is', null).execute();
     assert.ok(previous);
-    const run = await runPortalkit(['keys', 'rotate', '--config', config.file, '--data', t.dataDir]);
+    const run = await runPortalkit(['keys', 'rotate', '--config', config.file, ...t.storage.cliArgs]);
     assert.equal(run.code, 0, run.stderr);
     const kid = run.stdout.trim();
     assert.match(kid, /^[A-Za-z0-9_-]{43}$/);
@@ -159,7 +159,7 @@ describe('portalkit roles assign|revoke and keys rotate', () => {
     assert.equal(audit[0]!.subject, kid);
     assert.deepEqual(JSON.parse(audit[0]!.detail).retired, [previous.kid]);
 
-    const wrong = await runPortalkit(['keys', 'spin', '--config', config.file, '--data', t.dataDir]);
+    const wrong = await runPortalkit(['keys', 'spin', '--config', config.file, ...t.storage.cliArgs]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /expected "keys rotate"/);
   });

@@ -7,10 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { applyDataConfig } from '../support/data-fixture.js';
 import { TestClient } from '../support/http-client.js';
 import { DEMO_CONFIG_FILE } from '../support/portal-server.js';
 import { runPortalkit } from '../support/run-cli.js';
+import { integrityCheck } from '../support/db-introspection.js';
+import { createTestStorage } from '../support/test-database.js';
+import type { TestStorage } from '../support/test-database.js';
+import { openDatabase } from '../../packages/server/src/storage/open-database.js';
 
 const bin = fileURLToPath(new URL('../../packages/server/bin/portalkit.js', import.meta.url));
 const EMAIL = 'durable@example.test';
@@ -27,8 +32,8 @@ interface Served {
 }
 
 /** `portalkit serve` as a child process; resolves once it prints its URL. */
-async function serve(configFile: string, dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data', dataDir, '--port', '0', '--quiet'], {
+async function serve(configFile: string, storage: TestStorage): Promise<Served> {
+  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, ...storage.cliArgs, '--port', '0', '--quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,19 +59,19 @@ function exited(child: ChildProcess): Promise<void> {
  */
 describe('data API durability: acknowledged creates survive SIGKILL', () => {
   let dir: string;
-  let dataDir: string;
+  let storage: TestStorage;
   let configFile: string;
   const children: ChildProcess[] = [];
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'portalkit-durability-'));
-    dataDir = join(dir, 'data');
+    storage = await createTestStorage();
     configFile = join(dir, 'portal.config.json');
     const config = JSON.parse(await readFile(DEMO_CONFIG_FILE, 'utf8'));
     delete config.$schema;
     applyDataConfig(config);
     await writeFile(configFile, JSON.stringify(config, null, 2));
-    const added = await runPortalkit(['contacts', 'add', '--config', configFile, '--data', dataDir, '--email', EMAIL], { stdin: `${PASSWORD}\n` });
+    const added = await runPortalkit(['contacts', 'add', '--config', configFile, ...storage.cliArgs, '--email', EMAIL], { stdin: `${PASSWORD}\n` });
     assert.equal(added.code, 0, added.stderr);
   });
 
@@ -78,10 +83,11 @@ describe('data API durability: acknowledged creates survive SIGKILL', () => {
       }
     }
     await rm(dir, { recursive: true, force: true });
+    await storage.remove();
   });
 
   test('every create answered 201 before a SIGKILL is in the database after a restart, and the file is sound', async (t) => {
-    const first = await serve(configFile, dataDir);
+    const first = await serve(configFile, storage);
     children.push(first.child);
     const client = new TestClient(first.url);
     const signIn = await client.post('/auth/local/sign-in', { login: EMAIL, password: PASSWORD });
@@ -117,7 +123,7 @@ describe('data API durability: acknowledged creates survive SIGKILL', () => {
     assert.equal(new Set(acknowledged).size, acknowledged.length, 'ids are unique');
 
     // Restart on the same data directory: the server opens the file (recovering the WAL) and serves the rows.
-    const second = await serve(configFile, dataDir);
+    const second = await serve(configFile, storage);
     children.push(second.child);
     const again = new TestClient(second.url);
     for (const [name, value] of client.cookies) again.cookies.set(name, value);
@@ -134,20 +140,40 @@ describe('data API durability: acknowledged creates survive SIGKILL', () => {
     second.child.kill('SIGTERM');
     await exited(second.child);
 
-    const file = new SQLite(join(dataDir, 'portalkit.db'), { readonly: true, fileMustExist: true });
-    try {
-      assert.deepEqual(file.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
-      assert.deepEqual(file.pragma('foreign_key_check'), []);
-      const stored = new Set((file.prepare('SELECT id FROM ticket').all() as { id: string }[]).map((row) => row.id));
-      const missing = acknowledged.filter((id) => !stored.has(id));
-      assert.deepEqual(missing, [], 'every acknowledged ticket is stored');
-      // Creates in flight at the kill may or may not have landed; nothing else appeared.
-      t.diagnostic(`${acknowledged.length} creates acknowledged, ${attempted} attempted, ${stored.size} stored after the kill`);
-      assert.ok(stored.size >= acknowledged.length && stored.size <= attempted, `${stored.size} stored, ${acknowledged.length} acknowledged, ${attempted} attempted`);
-      const audited = file.prepare("SELECT COUNT(*) AS n FROM pk_audit WHERE action = 'data-change'").get() as { n: number };
-      assert.ok(audited.n >= acknowledged.length, `${audited.n} data-change audit records for ${acknowledged.length} acknowledged creates`);
-    } finally {
-      file.close();
-    }
+    const { stored, audited } = storage.engine === 'sqlite' ? readSqliteFile(storage.dataDir) : await readDatabase(storage);
+    const missing = acknowledged.filter((id) => !stored.has(id));
+    assert.deepEqual(missing, [], 'every acknowledged ticket is stored');
+    // Creates in flight at the kill may or may not have landed; nothing else appeared.
+    t.diagnostic(`${acknowledged.length} creates acknowledged, ${attempted} attempted, ${stored.size} stored after the kill`);
+    assert.ok(stored.size >= acknowledged.length && stored.size <= attempted, `${stored.size} stored, ${acknowledged.length} acknowledged, ${attempted} attempted`);
+    assert.ok(audited >= acknowledged.length, `${audited} data-change audit records for ${acknowledged.length} acknowledged creates`);
   });
 });
+
+/** The SQLite file read directly, read-only, after the server stopped: sound, and what it holds. */
+function readSqliteFile(dataDir: string): { stored: Set<string>; audited: number } {
+  const file = new SQLite(join(dataDir, 'portalkit.db'), { readonly: true, fileMustExist: true });
+  try {
+    assert.deepEqual(file.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+    assert.deepEqual(file.pragma('foreign_key_check'), []);
+    const stored = new Set((file.prepare('SELECT id FROM ticket').all() as { id: string }[]).map((row) => row.id));
+    const audited = (file.prepare("SELECT COUNT(*) AS n FROM pk_audit WHERE action = 'data-change'").get() as { n: number }).n;
+    return { stored, audited };
+  } finally {
+    file.close();
+  }
+}
+
+/** The PostgreSQL database read through a connection of the test's own. */
+async function readDatabase(storage: TestStorage): Promise<{ stored: Set<string>; audited: number }> {
+  const database = await openDatabase(storage.location);
+  try {
+    const db = database.db as Kysely<any>;
+    assert.equal(await integrityCheck(db), 'ok');
+    const stored = new Set((await db.selectFrom('ticket').select('id').execute()).map((row) => row.id as string));
+    const audited = await db.selectFrom('pk_audit').where('action', '=', 'data-change').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { stored, audited: Number(audited.n) };
+  } finally {
+    await database.close();
+  }
+}

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { DummyDriver, expressionBuilder, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteDialect, sql } from 'kysely';
+import { DummyDriver, expressionBuilder, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { createTestStorage, TEST_ENGINE } from '../support/test-database.js';
+import type { TestStorage } from '../support/test-database.js';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ColumnType } from '@portalkit/core';
 import type { DataColumn, DataTable } from '../../packages/server/src/data/schema/data-table.js';
@@ -100,6 +103,12 @@ const ALL_IDS = ROWS.map((r) => r.id);
 
 let sqlite: Database.Database;
 let db: Kysely<any>;
+/**
+ * On the PostgreSQL pass, the same rows in a PostgreSQL table: every filter and search that runs
+ * against SQLite here runs there too (compiled for PostgreSQL) and must match the same rows.
+ */
+let pgStorage: TestStorage | undefined;
+let pgDb: Kysely<any> | undefined;
 
 async function createIncidentTable(database: Kysely<any>): Promise<void> {
   await database.schema
@@ -126,11 +135,31 @@ before(async () => {
   db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
   await createIncidentTable(db);
   await db.insertInto('incident').values(ROWS).execute();
+  if (TEST_ENGINE === 'postgres') {
+    pgStorage = await createTestStorage();
+    pgDb = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgStorage.url, max: 2 }) }) });
+    await createIncidentTable(pgDb);
+    await pgDb.insertInto('incident').values(ROWS).execute();
+  }
 });
 
 after(async () => {
   await db.destroy();
+  await pgDb?.destroy();
+  await pgStorage?.remove();
 });
+
+/** The same query on the PostgreSQL copy of the table, compiled for PostgreSQL: it must find the same rows. */
+async function samePostgresRows(
+  what: string,
+  where: (ctx: QueryContext) => (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>,
+  ctx: QueryContext,
+  sqliteIds: readonly string[],
+): Promise<void> {
+  if (!pgDb) return;
+  const rows = await pgDb.selectFrom('incident').select('id').where(where({ ...ctx, engine: 'postgres' })).orderBy('id').execute();
+  assert.deepEqual(rows.map((r) => r.id as string), sqliteIds, `PostgreSQL matches other rows for ${what}`);
+}
 
 /** Compiles a filter on `incident` to SQL + parameters. */
 function compiled(filter: string, ctx: QueryContext = context): { sql: string; parameters: readonly unknown[] } {
@@ -143,12 +172,16 @@ function compiled(filter: string, ctx: QueryContext = context): { sql: string; p
 async function matching(filter: string, ctx: QueryContext = context): Promise<string[]> {
   const node = parseFilter(filter);
   const rows = await db.selectFrom('incident').select('id').where((eb) => compileFilter(node, ctx, eb)).orderBy('id').execute();
-  return rows.map((r) => r.id as string);
+  const ids = rows.map((r) => r.id as string);
+  await samePostgresRows(`filter ${filter}`, (c) => (eb) => compileFilter(node, c, eb), ctx, ids);
+  return ids;
 }
 
 async function searching(text: string, ctx: QueryContext = context): Promise<string[]> {
   const rows = await db.selectFrom('incident').select('id').where((eb) => compileSearch(text, ctx, eb)).orderBy('id').execute();
-  return rows.map((r) => r.id as string);
+  const ids = rows.map((r) => r.id as string);
+  await samePostgresRows(`search ${text}`, (c) => (eb) => compileSearch(text, c, eb), ctx, ids);
+  return ids;
 }
 
 /** Runs `fn`, which must throw a QueryLanguageError; returns it. */
@@ -260,21 +293,27 @@ describe('filter grammar: what it accepts, the SQL it compiles to, and what it m
     assert.deepEqual(await matching("contains(title, '')"), ALL_IDS.filter((id) => id !== 'r10'));
   });
 
-  test('PostgreSQL gets ILIKE (case-insensitive for every letter) with the same escape', () => {
-    const node = parseFilter("contains(title, 'a%') and not startswith(title, 'b')");
+  test('PostgreSQL folds A–Z only, as SQLite does (translate + LIKE, not ILIKE), with the same escape', () => {
+    const node = parseFilter("contains(title, 'A%') and not startswith(title, 'b')");
     const query = postgres
       .selectFrom('incident')
       .select('id')
       .where((eb) => compileFilter(node, { ...context, engine: 'postgres' }, eb))
       .compile();
-    assert.equal(query.sql, `select "id" from "incident" where ("title" ilike $1 escape '\\' and ("title" not ilike $2 escape '\\' or "title" is null))`);
-    assert.deepEqual(query.parameters, ['%a\\%%', 'b%']);
+    assert.equal(
+      query.sql,
+      `select "id" from "incident" where (translate("title", $1, $2) like $3 escape '\\' and (translate("title", $4, $5) not like $6 escape '\\' or "title" is null))`,
+    );
+    const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const lower = 'abcdefghijklmnopqrstuvwxyz';
+    assert.deepEqual(query.parameters, [upper, lower, '%a\\%%', upper, lower, 'b%']);
     const search = postgres
       .selectFrom('incident')
       .select('id')
-      .where((eb) => compileSearch('jam', { ...context, engine: 'postgres' }, eb))
+      .where((eb) => compileSearch('Jam', { ...context, engine: 'postgres' }, eb))
       .compile();
-    assert.match(search.sql, /"title" ilike \$1 escape '\\' or "description" ilike \$2 escape '\\' or "status" ilike \$3 escape '\\'/);
+    assert.match(search.sql, /translate\("title", \$1, \$2\) like \$3 escape '\\' or translate\("description", \$4, \$5\) like \$6 escape '\\'/);
+    assert.equal(search.parameters[2], '%jam%');
   });
 
   test('precedence: not binds tighter than and, and tighter than or', async () => {

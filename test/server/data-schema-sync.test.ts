@@ -1,15 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { compileModel } from '@portalkit/core';
 import type { PortalConfig, PortalModel, TableConfig } from '@portalkit/core';
 import { loadConfigOrThrow } from '@portalkit/core/config';
+import { columnsOf, foreignKeys, indexesOf, queryPlan, schemaSnapshot, SORT_STEP, tableExists } from '../support/db-introspection.js';
+import { createTestStorage } from '../support/test-database.js';
+import type { TestStorage } from '../support/test-database.js';
 import { openDatabase } from '../../packages/server/src/storage/open-database.js';
 import type { OpenDatabase } from '../../packages/server/src/storage/open-database.js';
 import {
@@ -43,64 +44,25 @@ function modelOf(config: PortalConfig): PortalModel {
   return loadConfigOrThrow(structuredClone(config)).model;
 }
 
+/** How each engine words a foreign key violation. */
+const FOREIGN_KEY_FAILED = /FOREIGN KEY constraint failed|violates foreign key constraint/;
+
 const NOTHING: SchemaSyncReport = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [], indexed: [], unindexed: [] };
 
-/** A fresh, migrated SQLite file in a temporary directory. */
-async function withDatabase(work: (db: Kysely<any>, open: OpenDatabase, dataDir: string) => Promise<void>): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'portalkit-data-schema-'));
-  const open = await openDatabase({ dataDir });
+/** A fresh, migrated database (a SQLite file, or a PostgreSQL database of its own). */
+async function withDatabase(work: (db: Kysely<any>, open: OpenDatabase, storage: TestStorage) => Promise<void>): Promise<void> {
+  const storage = await createTestStorage();
+  const open = await openDatabase(storage.location);
   try {
-    await work(open.db as Kysely<any>, open, dataDir);
+    await work(open.db as Kysely<any>, open, storage);
   } finally {
     await open.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await storage.remove();
   }
 }
 
 function sync(open: OpenDatabase, model: PortalModel, allowDestructive = false): Promise<SchemaSyncReport> {
   return syncDataTables(open.db, open.engine, model, { allowDestructive });
-}
-
-interface PhysicalColumn {
-  readonly type: string;
-  readonly notnull: number;
-  readonly pk: number;
-  readonly dflt_value: string | null;
-}
-
-async function columnsOf(db: Kysely<any>, table: string): Promise<Map<string, PhysicalColumn>> {
-  const { rows } = await sql<PhysicalColumn & { name: string }>`select name, type, "notnull", pk, dflt_value from pragma_table_info(${table})`.execute(db);
-  // SQLite spells some declared types in capitals (TEXT, INTEGER) and keeps others as written.
-  return new Map(rows.map(({ name, ...column }) => [name, { ...column, type: column.type.toLowerCase() }]));
-}
-
-async function foreignKeys(db: Kysely<any>, table: string): Promise<{ from: string; table: string; to: string; on_delete: string }[]> {
-  const { rows } = await sql<{ from: string; table: string; to: string; on_delete: string }>`
-    select "from", "table", "to", on_delete from pragma_foreign_key_list(${table}) order by "from"`.execute(db);
-  return rows;
-}
-
-/** Index name → its columns. */
-async function indexesOf(db: Kysely<any>, table: string): Promise<Map<string, string[]>> {
-  const { rows } = await sql<{ name: string; origin: string }>`select name, origin from pragma_index_list(${table})`.execute(db);
-  const indexes = new Map<string, string[]>();
-  for (const { name, origin } of rows) {
-    if (origin !== 'c') continue; // created by CREATE INDEX (not a primary key or unique constraint)
-    const info = await sql<{ name: string }>`select name from pragma_index_info(${name}) order by seqno`.execute(db);
-    indexes.set(name, info.rows.map((column) => column.name));
-  }
-  return indexes;
-}
-
-async function tableExists(db: Kysely<any>, table: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(db);
-  return rows.length === 1;
-}
-
-/** Every schema object's SQL: two equal snapshots mean no DDL ran in between. */
-async function schemaSnapshot(db: Kysely<any>): Promise<string> {
-  const { rows } = await sql<{ type: string; name: string; sql: string | null }>`select type, name, sql from sqlite_master order by type, name`.execute(db);
-  return JSON.stringify(rows);
 }
 
 async function recorded(db: Kysely<any>): Promise<Map<string, { type: string; target: string | null; built_in: number }>> {
@@ -111,11 +73,11 @@ async function recorded(db: Kysely<any>): Promise<Map<string, { type: string; ta
 const CHILD = fileURLToPath(new URL('../support/sync-data-tables-child.ts', import.meta.url));
 
 /** Runs a sync of the demo configuration in a separate process. */
-function syncInChildProcess(dataDir: string, startAt: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function syncInChildProcess(storage: TestStorage, startAt: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', CHILD, dataDir, DEMO_CONFIG_FILE, String(startAt)],
+      ['--import', 'tsx', CHILD, storage.url ?? storage.dataDir, DEMO_CONFIG_FILE, String(startAt)],
       { timeout: 20_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -193,14 +155,14 @@ describe('syncDataTables over the demo configuration', () => {
       await sync(open, modelOf(await demoConfig()));
       await assert.rejects(
         db.insertInto('note').values(systemValues('n0', { text: 'orphan', incidentid: 'missing' })).execute(),
-        /FOREIGN KEY constraint failed/,
+        FOREIGN_KEY_FAILED,
       );
       await db.insertInto('incident').values(systemValues('i1', { title: 'Printer on fire' })).execute();
       await db.insertInto('note').values(systemValues('n1', { text: 'On it', incidentid: 'i1' })).execute();
-      await assert.rejects(db.deleteFrom('incident').where('id', '=', 'i1').execute(), /FOREIGN KEY constraint failed/);
+      await assert.rejects(db.deleteFrom('incident').where('id', '=', 'i1').execute(), FOREIGN_KEY_FAILED);
       await assert.rejects(
         db.insertInto('incident').values(systemValues('i2', { title: 'x', customerid: 'nobody' })).execute(),
-        /FOREIGN KEY constraint failed/,
+        FOREIGN_KEY_FAILED,
       );
       const notes = await db.selectFrom('note').select(['id', 'incidentid', 'rowversion']).execute();
       assert.deepEqual(notes, [{ id: 'n1', incidentid: 'i1', rowversion: 1 }]);
@@ -245,20 +207,20 @@ describe('syncDataTables over the demo configuration', () => {
   });
 
   test('the same data directory opened again (a restart) finds nothing to do', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'portalkit-data-schema-'));
+    const storage = await createTestStorage();
     try {
       const model = modelOf(await demoConfig());
-      const first = await openDatabase({ dataDir });
+      const first = await openDatabase(storage.location);
       await sync(first, model);
       await first.close();
-      const second = await openDatabase({ dataDir });
+      const second = await openDatabase(storage.location);
       try {
         assert.deepEqual(await sync(second, model), NOTHING);
       } finally {
         await second.close();
       }
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await storage.remove();
     }
   });
 });
@@ -290,7 +252,7 @@ describe('changing the configuration later', () => {
         { from: 'customerid', table: 'contact', to: 'id', on_delete: 'RESTRICT' },
       ]);
       assert.deepEqual((await indexesOf(db, 'incident')).get(indexName('incident', ['assetid'])), ['assetid']);
-      await assert.rejects(db.updateTable('incident').set({ assetid: 'nope' }).execute(), /FOREIGN KEY constraint failed/);
+      await assert.rejects(db.updateTable('incident').set({ assetid: 'nope' }).execute(), FOREIGN_KEY_FAILED);
       assert.equal((await columnsOf(db, 'contact')).get('birthday')?.type, 'text');
       assert.deepEqual(await sync(open, modelOf(config)), NOTHING);
     });
@@ -499,8 +461,8 @@ describe('awkward shapes', () => {
       await db.insertInto('member').values(systemValues('m1', { teamid: 't1' })).execute();
       await db.insertInto('member').values(systemValues('m2', { teamid: 't1', mentorid: 'm1' })).execute();
       await db.updateTable('team').set({ leadid: 'm1' }).where('id', '=', 't1').execute();
-      await assert.rejects(db.updateTable('team').set({ leadid: 'ghost' }).execute(), /FOREIGN KEY constraint failed/);
-      await assert.rejects(db.deleteFrom('member').where('id', '=', 'm1').execute(), /FOREIGN KEY constraint failed/);
+      await assert.rejects(db.updateTable('team').set({ leadid: 'ghost' }).execute(), FOREIGN_KEY_FAILED);
+      await assert.rejects(db.deleteFrom('member').where('id', '=', 'm1').execute(), FOREIGN_KEY_FAILED);
       assert.deepEqual(await sync(open, modelOf(config)), NOTHING);
 
       // Dropping both, rows pointing at each other and at themselves, in one go.
@@ -603,9 +565,9 @@ describe('awkward shapes', () => {
   });
 
   test('two processes syncing one database at once: one creates the tables, the other finds them made', async () => {
-    await withDatabase(async (db, _open, dataDir) => {
+    await withDatabase(async (db, _open, storage) => {
       const startAt = Date.now() + 2500; // both children are open and waiting by then
-      const runs = await Promise.all([syncInChildProcess(dataDir, startAt), syncInChildProcess(dataDir, startAt)]);
+      const runs = await Promise.all([syncInChildProcess(storage, startAt), syncInChildProcess(storage, startAt)]);
       for (const run of runs) assert.equal(run.code, 0, run.stderr);
       const reports = runs.map((run) => JSON.parse(run.stdout) as SchemaSyncReport);
       assert.deepEqual(reports.map((report) => report.created.length).sort(), [0, 4]);
@@ -639,14 +601,13 @@ describe('sort indexes for sortable columns', () => {
   test('a page sorted by a sortable column reads the index in order instead of sorting every row', async () => {
     await withDatabase(async (db, open) => {
       await sync(open, modelOf(ticketConfig({ title: true })));
-      const plan = await sql<{ detail: string }>`explain query plan select id from ticket order by title desc, id desc limit 50`.execute(db);
-      const details = plan.rows.map((row) => row.detail).join(' | ');
+      const page = sql`select id from ticket order by title desc, id desc limit 50`;
+      const details = await queryPlan(db, page);
       assert.match(details, new RegExp(sortIndexName('ticket', 'title')));
-      assert.doesNotMatch(details, /USE TEMP B-TREE FOR ORDER BY/);
+      assert.doesNotMatch(details, SORT_STEP);
       // Without the flag, the same query sorts: what the index is for.
       await sync(open, modelOf(ticketConfig({})));
-      const unindexed = await sql<{ detail: string }>`explain query plan select id from ticket order by title desc, id desc limit 50`.execute(db);
-      assert.match(unindexed.rows.map((row) => row.detail).join(' | '), /USE TEMP B-TREE FOR ORDER BY/);
+      assert.match(await queryPlan(db, page), SORT_STEP);
     });
   });
 

@@ -1,8 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { PortalConfig } from '@portalkit/core';
 import { loadConfigOrThrow } from '@portalkit/core/config';
@@ -17,6 +14,7 @@ import {
   toDbValue,
 } from '../../packages/server/src/data/values/index.js';
 import { openDatabase } from '../../packages/server/src/storage/open-database.js';
+import { createTestStorage } from '../support/test-database.js';
 
 const CONFIG: PortalConfig = {
   site: { name: 'Values test', origins: ['http://127.0.0.1:8787'] },
@@ -391,10 +389,10 @@ describe('encodeRow', () => {
   });
 });
 
-describe('the codec over a real SQLite table', () => {
+describe('the codec over a real table (SQLite or PostgreSQL)', () => {
   test('decode → insert → select → encode gives back the normalised body', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'portalkit-data-values-'));
-    const database = await openDatabase({ dataDir });
+    const storage = await createTestStorage();
+    const database = await openDatabase(storage.location);
     try {
       await syncDataTables(database.db, database.engine, model);
       const db = database.db as Kysely<any>;
@@ -431,7 +429,7 @@ describe('the codec over a real SQLite table', () => {
       assert.deepEqual(encodeRow(sample, updated, ['done', 'amount']), { done: false, amount: 3 });
     } finally {
       await database.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await storage.remove();
     }
   });
 });

@@ -71,7 +71,7 @@ describe('GET /events', () => {
     const bobTab = await open(bob);
     const anonymousTab = await open();
 
-    const run = await runPortalkit(['roles', 'assign', '--config', config.file, '--data', t.dataDir, '--email', alice.email, '--role', SUPPORT_AGENTS]);
+    const run = await runPortalkit(['roles', 'assign', '--config', config.file, ...t.storage.cliArgs, '--email', alice.email, '--role', SUPPORT_AGENTS]);
     assert.equal(run.code, 0, run.stderr);
     const event = await aliceTab.next('permissions-changed', 3_000);
     assert.deepEqual(JSON.parse(event.data), { scope: 'contact' });

@@ -521,7 +521,7 @@ describe('audit log', () => {
       const hostile = 'evil\r\n{"action":"sign-in","outcome":"success"}\u001b[2J\u001b[31mred\u0007\u0008\u2028end';
       const response = await signIn(t.client(), hostile, STRONG_PASSWORD);
       assert.equal(response.status, 401);
-      const run = await portalkit(['audit', 'tail', '--config', config.file, '--data', t.dataDir]);
+      const run = await portalkit(['audit', 'tail', '--config', config.file, ...t.storage.cliArgs]);
       assert.equal(run.code, 0, run.stderr);
       const lines = run.stdout.split('\n').filter((line) => line !== '');
       assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(run.stdout), 'no raw control characters reach the terminal');

@@ -245,7 +245,7 @@ describe('rate limits', () => {
   });
 
   test('limits hold across server processes sharing the database', async () => {
-    const second = await startTestServer({ dataDir: t.dataDir, configure: (config) => void (config.authentication!.local!.registration = 'open') });
+    const second = await startTestServer({ storage: t.storage, configure: (config) => void (config.authentication!.local!.registration = 'open') });
     try {
       second.clock.set(t.clock.now());
       const login = uniqueEmail('distributed');

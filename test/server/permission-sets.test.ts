@@ -1,8 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { buildPermissionSetClaims } from '@portalkit/core';
@@ -11,6 +8,7 @@ import { ManualClock } from '@portalkit/server';
 // Internal modules of the built server (not part of the package's API), for the start-up race.
 import { SigningKeys } from '../../packages/server/dist/permissions/signing-keys.js';
 import { openDatabase } from '../../packages/server/dist/storage/open-database.js';
+import { createTestStorage } from '../support/test-database.js';
 import { startTestServer } from '../support/portal-server.js';
 import type { TestServer } from '../support/portal-server.js';
 import { demoConfigCopy, runPortalkit } from '../support/run-cli.js';
@@ -264,7 +262,7 @@ describe('key rotation (portalkit keys rotate in another process)', () => {
     const oldKid = decodeProtectedHeader(before.text).kid!;
     assert.deepEqual((await jwks(t)).keys.map((key) => key.kid), [oldKid]);
 
-    const run = await runPortalkit(['keys', 'rotate', '--config', config.file, '--data', t.dataDir]);
+    const run = await runPortalkit(['keys', 'rotate', '--config', config.file, ...t.storage.cliArgs]);
     assert.equal(run.code, 0, run.stderr);
     const newKid = run.stdout.trim();
     assert.match(newKid, /^[A-Za-z0-9_-]{43}$/);
@@ -304,11 +302,11 @@ describe('key rotation (portalkit keys rotate in another process)', () => {
 
 describe('the first signing key', () => {
   test('two processes starting at once on an empty database end up with one active key', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'portalkit-keys-'));
+    const storage = await createTestStorage();
     // Separate connections to one file, as two server processes would have; their check-then-insert
     // steps interleave at every await. (Opened one after the other: concurrent first migrations are
     // a separate matter.)
-    const databases = [await openDatabase({ dataDir }), await openDatabase({ dataDir })];
+    const databases = [await openDatabase(storage.location), await openDatabase(storage.location)];
     try {
       const clock = new ManualClock(Date.now());
       const starters = databases.flatMap((database) => [
@@ -325,7 +323,7 @@ describe('the first signing key', () => {
       assert.deepEqual(new Set(active.map((key) => key.kid)), new Set(kids));
     } finally {
       await Promise.all(databases.map((database) => database.close()));
-      await rm(dataDir, { recursive: true, force: true });
+      await storage.remove();
     }
   });
 });

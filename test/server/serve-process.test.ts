@@ -2,9 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { openEventStream } from '../support/event-stream.js';
@@ -12,6 +10,8 @@ import type { SseStream } from '../support/event-stream.js';
 import { TestClient } from '../support/http-client.js';
 import { DEMO_CONFIG_FILE } from '../support/portal-server.js';
 import { demoConfigCopy, runPortalkit } from '../support/run-cli.js';
+import { createTestStorage } from '../support/test-database.js';
+import type { TestStorage } from '../support/test-database.js';
 
 const bin = fileURLToPath(new URL('../../packages/server/bin/portalkit.js', import.meta.url));
 const PASSWORD = 'Serve-Process-2026!';
@@ -23,7 +23,7 @@ const PASSWORD = 'Serve-Process-2026!';
  */
 describe('portalkit serve (a real process)', () => {
   let config: Awaited<ReturnType<typeof demoConfigCopy>>;
-  let dataDir: string;
+  let storage: TestStorage;
   let server: ChildProcess;
   let url: string;
   let output = '';
@@ -31,13 +31,16 @@ describe('portalkit serve (a real process)', () => {
 
   before(async () => {
     config = await demoConfigCopy();
-    dataDir = await mkdtemp(join(tmpdir(), 'portalkit-serve-'));
-    const added = await runPortalkit(['contacts', 'add', '--config', config.file, '--data', dataDir, '--email', 'serve@example.test'], {
+    storage = await createTestStorage();
+    const added = await runPortalkit(['contacts', 'add', '--config', config.file, ...storage.cliArgs, '--email', 'serve@example.test'], {
       stdin: `${PASSWORD}\n`,
     });
     assert.equal(added.code, 0, added.stderr);
-    server = spawn(process.execPath, [bin, 'serve', '--config', config.file, '--data', dataDir, '--port', '0', '--quiet'], {
+    // On PostgreSQL the server finds its database through PORTALKIT_DB, as an operator's unit file
+    // would set it; the CLI commands here take --db.
+    server = spawn(process.execPath, [bin, 'serve', '--config', config.file, '--data', storage.dataDir, '--port', '0', '--quiet'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(storage.url ? { PORTALKIT_DB: storage.url } : {}) },
     });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -55,7 +58,7 @@ describe('portalkit serve (a real process)', () => {
       server.kill('SIGKILL');
       await new Promise((resolve) => server.once('exit', resolve));
     }
-    await rm(dataDir, { recursive: true, force: true });
+    await storage.remove();
     await config.remove();
   });
 
@@ -102,7 +105,7 @@ describe('portalkit serve (a real process)', () => {
     assert.match(output.slice(mark), /Configuration not reloaded \(\d+ errors\); the previous one stays in force/);
     assert.match(output.slice(mark), /\$\.webRoles: .*missing the required property "webRoles"/);
     assert.equal(decodeJwt((await client.get('/permissions')).text)['ver'], decodeJwt(before)['ver']);
-    const audit = await runPortalkit(['audit', 'tail', '--config', DEMO_CONFIG_FILE, '--data', dataDir]);
+    const audit = await runPortalkit(['audit', 'tail', '--config', DEMO_CONFIG_FILE, ...storage.cliArgs]);
     const reloads = audit.stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((record) => record.action === 'config-reload');
     assert.deepEqual(reloads.map((record) => record.outcome), ['success', 'failure']);
   });

@@ -9,7 +9,6 @@
  * builds SQL. Tests compare what the server says over HTTP with what the oracle says.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { PortalConfig, TablePermissionConfig } from '@portalkit/core';
 import { TestClient } from './http-client.js';
@@ -439,7 +438,7 @@ export async function startDataFixture(): Promise<DataFixture> {
       if (outcome === 'stuck') {
         t.server.app.server.close();
         t.server.app.server.closeAllConnections();
-        await rm(t.dataDir, { recursive: true, force: true });
+        await t.storage.remove();
       }
     },
   };

@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PortalConfig } from '@portalkit/core';
 import { loadConfigOrThrow } from '@portalkit/core/config';
 import { ManualClock, startPortalServer } from '@portalkit/server';
 import type { MailMessage, PortalServer, PortalServerOptions } from '@portalkit/server';
 import { TestClient } from './http-client.js';
+import { createTestStorage } from './test-database.js';
+import type { TestStorage } from './test-database.js';
 
 export const DEMO_CONFIG_FILE = fileURLToPath(new URL('../../examples/contoso/portal.config.json', import.meta.url));
 
@@ -19,6 +19,8 @@ export interface TestServer {
   readonly server: PortalServer;
   readonly url: string;
   readonly clock: ManualClock;
+  /** Its database (SQLite file or PostgreSQL database); `storage.cliArgs` point CLI commands at it. */
+  readonly storage: TestStorage;
   readonly dataDir: string;
   /** Mail the server sent, newest last. */
   readonly mail: MailMessage[];
@@ -30,25 +32,26 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Edits the demo configuration before the server starts. */
   readonly configure?: (config: PortalConfig) => void;
-  /** Starts from this data directory instead of a fresh one (a restart). */
-  readonly dataDir?: string;
+  /** Starts on this storage instead of a fresh one (a restart, or another instance on the same database). */
+  readonly storage?: TestStorage;
   /** Replaces some default rate limits. */
   readonly rateLimits?: PortalServerOptions['rateLimits'];
 }
 
 /**
- * A real server on 127.0.0.1 (a free port) over a real SQLite file in a temporary directory, with a
- * manual clock tests can advance. The server's own origin is an allowed origin, as for any deployment.
+ * A real server on 127.0.0.1 (a free port) over a real database (a SQLite file in a temporary directory,
+ * or a fresh PostgreSQL database: see test-database.ts), with a manual clock tests can advance. The
+ * server's own origin is an allowed origin, as for any deployment.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = await demoConfig();
   options.configure?.(config);
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portalkit-test-')));
+  const storage = options.storage ?? (await createTestStorage());
   const clock = new ManualClock(Date.now());
   const mail: MailMessage[] = [];
   const server = await startPortalServer({
     config: loadConfigOrThrow(config).model,
-    dataDir,
+    ...storage.serverOptions,
     port: 0,
     clock,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
@@ -58,12 +61,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server,
     url: server.url,
     clock,
-    dataDir,
+    storage,
+    dataDir: storage.dataDir,
     mail,
     client: () => new TestClient(server.url),
     async close() {
       await server.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!options.storage) await storage.remove();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * A separate process that syncs the data tables of a data directory with a configuration file and
- * prints the report as JSON: `node --import tsx sync-data-tables-child.ts DATA_DIR CONFIG_FILE START_AT`.
+ * A separate process that syncs the data tables of a database (a data directory, or a postgres:// URL)
+ * with a configuration file and prints the report as JSON:
+ * `node --import tsx sync-data-tables-child.ts DATA_DIR|URL CONFIG_FILE START_AT`.
  * It opens the database first and then waits until START_AT (epoch ms), so two of them sync together.
  */
 import { readFile } from 'node:fs/promises';
@@ -8,10 +9,10 @@ import { loadConfigOrThrow } from '@portalkit/core/config';
 import { openDatabase } from '../../packages/server/src/storage/open-database.js';
 import { syncDataTables } from '../../packages/server/src/data/schema/sync.js';
 
-const [dataDir, configFile, startAt] = process.argv.slice(2);
-if (!dataDir || !configFile || !startAt) throw new Error('usage: sync-data-tables-child.ts DATA_DIR CONFIG_FILE START_AT');
+const [where, configFile, startAt] = process.argv.slice(2);
+if (!where || !configFile || !startAt) throw new Error('usage: sync-data-tables-child.ts DATA_DIR|URL CONFIG_FILE START_AT');
 const { model } = loadConfigOrThrow(JSON.parse(await readFile(configFile, 'utf8')));
-const database = await openDatabase({ dataDir });
+const database = await openDatabase(where.startsWith('postgres://') ? { url: where } : { dataDir: where });
 try {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
   const report = await syncDataTables(database.db, database.engine, model);

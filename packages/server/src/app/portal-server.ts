@@ -22,6 +22,7 @@ import { Visitors } from '../sessions/visitors.js';
 import { staticPageRoutes } from '../pages/static-pages.js';
 import type { PagesOptions } from '../pages/static-pages.js';
 import { openDatabase } from '../storage/open-database.js';
+import type { DatabaseLocation } from '../storage/open-database.js';
 import { systemClock } from '../util/clock.js';
 import type { Clock } from '../util/clock.js';
 import type { ServerContext } from './context.js';
@@ -31,8 +32,13 @@ import { installSecurityHeaders } from './security-headers.js';
 export interface PortalServerOptions {
   /** The configuration: a holder (reloadable, from a file) or a compiled model. */
   readonly config: ConfigHolder | PortalModel;
-  /** Directory for the SQLite file. */
-  readonly dataDir: string;
+  /** Directory for the SQLite file (the default database). */
+  readonly dataDir?: string;
+  /**
+   * A `postgres://` URL: the data lives in that PostgreSQL database instead, and several instances
+   * can share it (nothing is kept per instance). Takes precedence over `dataDir`.
+   */
+  readonly databaseUrl?: string;
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
@@ -67,11 +73,17 @@ export interface PortalServer {
 /** Largest request body any identity route accepts; the data API sets its own limits per route. */
 const BODY_LIMIT_BYTES = 16 * 1024;
 
+function databaseLocation(options: PortalServerOptions): DatabaseLocation {
+  if (options.databaseUrl !== undefined) return { url: options.databaseUrl };
+  if (options.dataDir !== undefined) return { dataDir: options.dataDir };
+  throw new TypeError('startPortalServer needs a dataDir (SQLite) or a databaseUrl (PostgreSQL).');
+}
+
 /** Opens the database, builds the HTTP server, and listens. */
 export async function startPortalServer(options: PortalServerOptions): Promise<PortalServer> {
   const config = options.config instanceof ConfigHolder ? options.config : new ConfigHolder(options.config);
   const clock = options.clock ?? systemClock;
-  const database = await openDatabase({ dataDir: options.dataDir });
+  const database = await openDatabase(databaseLocation(options));
   const { db } = database;
   const syncData = async (model: PortalModel): Promise<void> => {
     await syncDataTables(db, database.engine, model, { allowDestructive: options.allowDestructiveSchemaChanges === true });
@@ -95,7 +107,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     config,
     audit: new AuditLog(db, clock),
     contacts: new Contacts(db, clock),
-    events: new EventLog(db, clock),
+    events: new EventLog(db, clock, database.wakeups),
     sessions,
     visitors: new Visitors(db, sessions, () => cookiePolicy),
     mailer: options.mailer ?? new OutboxMailer(db, clock, options.echoMail),

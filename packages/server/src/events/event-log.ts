@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import type { Clock } from '../util/clock.js';
+import type { EventWakeups } from './event-wakeups.js';
 
 /** What a visitor's open pages are told. */
 export type VisitorEventKind = 'permissions-changed' | 'session-ended';
@@ -26,7 +27,9 @@ const PRUNE_EVERY_POLLS = 240;
  * Visitor events travel through a table, not through memory: `portalkit roles assign` runs in another
  * process, and several server instances may share the database, so every instance reads the log and
  * tells the SSE connections it holds. Events published here are delivered at once; others within a
- * poll interval (250 ms), well inside the 2-second promise.
+ * poll interval (250 ms), well inside the 2-second promise. On PostgreSQL the publisher also wakes
+ * every instance (LISTEN/NOTIFY), so they read at once too; the table stays the durable record and
+ * the poll the fallback when a notification is lost (a listening connection being re-opened).
  */
 export class EventLog {
   readonly #listeners = new Set<VisitorEventListener>();
@@ -37,10 +40,12 @@ export class EventLog {
   #pollAgain = false;
   #started = false;
   #pollsSincePrune = 0;
+  #stopListening: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    private readonly wakeups?: EventWakeups,
   ) {}
 
   /** Starts reading the log from its current end. */
@@ -48,25 +53,31 @@ export class EventLog {
     const last = await this.db.selectFrom('pk_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
     this.#cursor = Number(last?.id ?? 0);
     this.#started = true;
-    this.#timer = setInterval(() => void this.poll(), POLL_INTERVAL_MS);
+    this.#stopListening = await this.wakeups?.listen(() => void this.poll().catch(() => undefined));
+    this.#timer = setInterval(() => void this.poll().catch(() => undefined), POLL_INTERVAL_MS);
     this.#timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#polling;
+    await this.#stopListening?.();
+    this.#stopListening = undefined;
+    await this.#polling?.catch(() => undefined);
   }
 
   /**
    * Appends an event; a started log's listeners hear it at once, every other instance within a poll.
-   * A log that was never started (a CLI command) only writes.
+   * A log that was never started (a CLI command) only writes, and wakes the instances that listen.
    */
   async publish(kind: VisitorEventKind, target: { contactId?: string | null; sessionHash?: string | null } = {}): Promise<void> {
     await this.db
       .insertInto('pk_events')
       .values({ kind, contact_id: target.contactId ?? null, session_hash: target.sessionHash ?? null, at: this.clock.now() })
       .execute();
+    // The row is the event; the wake-up only hurries it. A failed NOTIFY (a connection lost just now)
+    // must not fail the request that caused the event: the other instances' polls still deliver it.
+    await this.wakeups?.notify().catch(() => undefined);
     if (this.#started) await this.poll();
   }
 

@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Engine } from './engine.js';
 
@@ -166,6 +166,22 @@ function migrations(engine: Engine): Record<string, Migration> {
         }
       },
     },
+    '0003-bytewise-text': {
+      // PostgreSQL only: the built-in data tables' free-text columns compare byte by byte, as SQLite's
+      // do and as config tables' columns are created (data/schema/schema-ddl.ts), so sorted lists of
+      // contacts and accounts are the same on both engines whatever the database's locale. Ids are
+      // left alone: generated UUIDs order the same in every locale, and keys referenced by foreign
+      // keys would have to be rebuilt.
+      async up(db: Kysely<any>) {
+        if (engine !== 'postgres') return;
+        const columns = { contact: ['username', 'email', 'firstname', 'lastname'], account: ['name'] };
+        for (const [table, names] of Object.entries(columns)) {
+          for (const name of names) {
+            await db.schema.alterTable(table).alterColumn(name, (col) => col.setDataType(sql`text collate "C"`)).execute();
+          }
+        }
+      },
+    },
   };
 }
 
@@ -176,9 +192,13 @@ class InCodeMigrations implements MigrationProvider {
   }
 }
 
-/** Brings the schema up to date; refuses to start on a database newer than this server. */
-export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine) });
+/**
+ * Brings the schema up to date; refuses to start on a database newer than this server. On PostgreSQL
+ * the migrator's bookkeeping is pinned to the current schema: unpinned, Kysely looks for its table in
+ * every schema, so a second portal in another schema of the same database would think it migrated.
+ */
+export async function migrateToLatest(db: Kysely<any>, engine: Engine, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;

@@ -1,60 +1,30 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { EventWakeups } from '../events/event-wakeups.js';
 import type { Database } from './database.js';
 import type { Engine } from './engine.js';
-import { migrateToLatest } from './migrations.js';
-import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
+import { openPostgres } from './postgres/open-postgres.js';
+import { openSqlite } from './sqlite/open-sqlite.js';
 
 /** An open, migrated database. */
 export interface OpenDatabase {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /**
+   * How instances sharing the database wake each other when visitor events are written (PostgreSQL:
+   * LISTEN/NOTIFY). Undefined on SQLite, where polling the event table is the only channel.
+   */
+  readonly wakeups: EventWakeups | undefined;
   close(): Promise<void>;
 }
 
-/** Where the data lives: a SQLite file under a data directory (PostgreSQL arrives with issue 7). */
-export interface DatabaseLocation {
-  /** Directory for `portalkit.db` (created, mode 0700: it holds signing keys). */
-  readonly dataDir: string;
-}
-
 /**
- * Opens the SQLite database in WAL mode with `synchronous=FULL`, so a write the server acknowledged
- * survives a crash or power loss; foreign keys on; a busy timeout and write transactions that take
- * the write lock at BEGIN, so CLI commands and the server can write the same file. Then migrates it.
+ * Where the data lives: a SQLite file under a data directory (the default), or a PostgreSQL database
+ * named by a `postgres://` URL, which several server instances can share.
  */
+export type DatabaseLocation = { readonly dataDir: string; readonly url?: undefined } | { readonly url: string; readonly dataDir?: string | undefined };
+
+/** Opens and migrates the database at `location`: PostgreSQL when a URL is given, else SQLite. */
 export async function openDatabase(location: DatabaseLocation): Promise<OpenDatabase> {
-  mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
-  const file = new SQLite(join(location.dataDir, 'portalkit.db'));
-  // The busy timeout first: switching to WAL needs a lock another process may hold for a moment.
-  file.pragma('busy_timeout = 5000');
-  file.pragma('journal_mode = WAL');
-  file.pragma('synchronous = FULL');
-  file.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: file }) });
-  try {
-    await migrateWithRetry(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
-  return { db, engine: 'sqlite', close: () => db.destroy() };
-}
-
-/**
- * Two processes opening a fresh data directory at once (a server and a CLI command) both see "no
- * migrations yet"; the second one's CREATE TABLE then fails once the first has committed. Trying
- * again finds the schema current. Kysely's migrator has no cross-process lock on SQLite.
- */
-async function migrateWithRetry(db: Kysely<Database>, attempts = 5): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrateToLatest(db, 'sqlite');
-    } catch (error) {
-      if (attempt >= attempts || !/already exists|locked|busy/i.test(String((error as Error).message))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  if (location.url !== undefined) return openPostgres(location.url);
+  return openSqlite(location.dataDir);
 }

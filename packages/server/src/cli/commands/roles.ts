@@ -35,7 +35,7 @@ export const rolesCommand = {
     if (!email) throw new UsageError('--email is required.');
     if (!role) throw new UsageError('--role is required.');
 
-    return withData(values, io, async (model, { db }) => {
+    return withData(values, io, async (model, { db, wakeups }) => {
       const { anonymous, authenticated, names } = model.roles;
       if (role === anonymous) {
         writeLine(io.stderr, `"${role}" applies to every visitor who is not signed in; it cannot be assigned or revoked.`);
@@ -70,7 +70,7 @@ export const rolesCommand = {
         subject: contact.id,
         detail: { role, changed },
       });
-      if (changed) await new EventLog(db, systemClock).publish('permissions-changed', { contactId: contact.id });
+      if (changed) await new EventLog(db, systemClock, wakeups).publish('permissions-changed', { contactId: contact.id });
 
       const who = contact.email ?? contact.id;
       if (action === 'assign') {

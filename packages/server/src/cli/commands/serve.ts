@@ -3,7 +3,7 @@ import { startPortalServer } from '../../app/portal-server.js';
 import type { PortalServer } from '../../app/portal-server.js';
 import { ConfigHolder } from '../../config/config-holder.js';
 import { SchemaChangeRefused } from '../../data/schema/schema-errors.js';
-import { DATA_OPTIONS, DATA_USAGE, dataDirectory, loadModel } from '../data-options.js';
+import { DATA_OPTIONS, DATA_USAGE, databaseLocation, loadModel } from '../data-options.js';
 import { UsageError, writeLine } from '../io.js';
 import type { CliIo, ExitCode } from '../io.js';
 
@@ -32,6 +32,7 @@ export const serveCommand = {
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not "${values.port}".`);
+    const location = databaseLocation(values);
     const model = await loadModel(values, io);
     if (!model) return 1;
     const config = new ConfigHolder(model, values.config);
@@ -39,7 +40,7 @@ export const serveCommand = {
     try {
       server = await startPortalServer({
         config,
-        dataDir: dataDirectory(values),
+        ...(location.url !== undefined ? { databaseUrl: location.url } : { dataDir: location.dataDir }),
         host: values.host,
         port,
         ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { Engine } from '../../storage/engine.js';
 import { storageType } from './column-storage.js';
 import type { DataColumn, DataTable } from './data-table.js';
 
@@ -44,16 +46,29 @@ export async function dropIndex(db: Kysely<any>, name: string): Promise<void> {
 /** The keyset order every list uses without an explicit `orderBy` (and its tie-breaker). */
 export const CREATED_ORDER = ['createdon', 'id'] as const;
 
-function columnDefinition(column: DataColumn): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+/**
+ * Text compares byte by byte on SQLite. A PostgreSQL database compares by its locale unless told
+ * otherwise ("a" < "B" in en_US, the reverse in C), which would change the order of sorted pages and
+ * where a keyset cursor resumes. `COLLATE "C"` makes text columns compare as SQLite does, so a list is
+ * the same on both engines whatever locale the operator's database has.
+ */
+function bytewise(engine: Engine, type: string): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  return (col) => (engine === 'postgres' && type === 'text' ? col.modifyFront(sql`collate "C"`) : col);
+}
+
+function columnDefinition(engine: Engine, column: DataColumn): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
   // Every declared column is nullable: `required` is checked by the API on writes, so a column added to a
   // table with rows, or made required later, never needs a default or a table rebuild.
-  return (col) => (column.target === undefined ? col : col.references(`${column.target}.id`).onDelete('restrict'));
+  return (col) => {
+    const collated = bytewise(engine, storageType(column.type))(col);
+    return column.target === undefined ? collated : collated.references(`${column.target}.id`).onDelete('restrict');
+  };
 }
 
 /** CREATE TABLE with `id`, the given declared columns, and the system columns; plus its indexes. */
-export async function createDataTable(db: Kysely<any>, table: DataTable, columns: readonly DataColumn[]): Promise<void> {
-  let builder = db.schema.createTable(table.name).addColumn('id', 'text', (col) => col.primaryKey().notNull());
-  for (const column of columns) builder = builder.addColumn(column.name, storageType(column.type), columnDefinition(column));
+export async function createDataTable(db: Kysely<any>, engine: Engine, table: DataTable, columns: readonly DataColumn[]): Promise<void> {
+  let builder = db.schema.createTable(table.name).addColumn('id', 'text', (col) => bytewise(engine, 'text')(col).primaryKey().notNull());
+  for (const column of columns) builder = builder.addColumn(column.name, storageType(column.type), columnDefinition(engine, column));
   await builder
     .addColumn('createdon', 'bigint', (col) => col.notNull())
     .addColumn('modifiedon', 'bigint', (col) => col.notNull())
@@ -64,8 +79,8 @@ export async function createDataTable(db: Kysely<any>, table: DataTable, columns
 }
 
 /** ALTER TABLE ADD COLUMN (nullable; a lookup gets its foreign key, whose default is NULL, and an index). */
-export async function addDataColumn(db: Kysely<any>, table: string, column: DataColumn): Promise<void> {
-  await db.schema.alterTable(table).addColumn(column.name, storageType(column.type), columnDefinition(column)).execute();
+export async function addDataColumn(db: Kysely<any>, engine: Engine, table: string, column: DataColumn): Promise<void> {
+  await db.schema.alterTable(table).addColumn(column.name, storageType(column.type), columnDefinition(engine, column)).execute();
   await indexLookup(db, table, column);
 }
 

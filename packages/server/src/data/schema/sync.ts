@@ -76,14 +76,14 @@ export async function syncDataTables(
     if (plan.replaced.length > 0 && !allowDestructive) throw new SchemaChangeRefused(plan.replaced.map((replacement) => replacement.change));
     const conflicts = checkAgainstDatabase(plan, record, declared, await physicalColumns(trx, engine));
     if (conflicts.length > 0) throw new SchemaConflict(conflicts);
-    const report = await applyPlan(trx, plan, allowDestructive);
+    const report = await applyPlan(trx, engine, plan, allowDestructive);
     return { ...report, ...(await reconcileSortIndexes(trx, engine, declared)) };
   });
 }
 
 type TableChanges = Omit<SchemaSyncReport, 'indexed' | 'unindexed'>;
 
-async function applyPlan(db: Kysely<any>, plan: SchemaPlan, allowDestructive: boolean): Promise<TableChanges> {
+async function applyPlan(db: Kysely<any>, engine: Engine, plan: SchemaPlan, allowDestructive: boolean): Promise<TableChanges> {
   const now = Date.now();
   const report: TableChanges = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [] };
   const undeclared = [...plan.undeclaredTables.map(({ table }) => table), ...plan.undeclaredColumns.map(qualified)];
@@ -117,7 +117,7 @@ async function applyPlan(db: Kysely<any>, plan: SchemaPlan, allowDestructive: bo
   }
 
   for (const { table, inline } of plan.newTables) {
-    await createDataTable(db, table, inline);
+    await createDataTable(db, engine, table, inline);
     report.created.push(table.name);
   }
   const newTableColumns = plan.newTables.flatMap(({ table, inline, deferred }) => [
@@ -125,14 +125,14 @@ async function applyPlan(db: Kysely<any>, plan: SchemaPlan, allowDestructive: bo
     ...[...inline, ...deferred].map((column) => recordOf(table.name, column)),
   ]);
   for (const { table, deferred } of plan.newTables) {
-    for (const column of deferred) await addDataColumn(db, table.name, column);
+    for (const column of deferred) await addDataColumn(db, engine, table.name, column);
   }
   for (const { table, column } of plan.newColumns) {
-    await addDataColumn(db, table, column);
+    await addDataColumn(db, engine, table, column);
     report.addedColumns.push(`${table}.${column.name}`);
   }
   for (const { from, to } of plan.replaced) {
-    await addDataColumn(db, from.table, to);
+    await addDataColumn(db, engine, from.table, to);
     report.addedColumns.push(qualified(from));
   }
   for (const { from, to } of plan.retyped) {
