@@ -29,9 +29,9 @@ function messageIds(): { ids: Map<string, string>; withoutId: string[] } {
   for (const file of sourceFiles(SOURCE)) {
     const text = readFileSync(file, 'utf8');
     // A msg( call runs to its options object; ids are quoted literals.
-    for (const call of text.matchAll(/\bmsg\(([\s\S]*?){\s*id:\s*'([^']+)'[^}]*\}\s*\)/g)) ids.set(call[2]!, file);
+    for (const call of text.matchAll(/\bmsg\(([\s\S]*?){\s*id:\s*'([^']+)'[^}]*\}\s*,?\s*\)/g)) ids.set(call[2]!, file);
     const calls = text.match(/\bmsg\(/g)?.length ?? 0;
-    const withIds = [...text.matchAll(/\bmsg\(([\s\S]*?){\s*id:\s*'([^']+)'[^}]*\}\s*\)/g)].length;
+    const withIds = [...text.matchAll(/\bmsg\(([\s\S]*?){\s*id:\s*'([^']+)'[^}]*\}\s*,?\s*\)/g)].length;
     if (calls !== withIds) withoutId.push(`${file}: ${calls - withIds} msg() call(s) without an explicit id`);
   }
   return { ids, withoutId };
