@@ -46,7 +46,7 @@ describe('<pk-entity-list>: states', () => {
     const calls = recordCalls(client);
     const element = await entityList(client, { columns: 'title status priority' });
     expect(element.status).to.equal('ready');
-    expect(headerTexts(element)).to.deep.equal(['title', 'status', 'priority', 'Actions']);
+    expect(headerTexts(element), 'headers show the configured display names').to.deep.equal(['Title', 'Status', 'Priority', 'Actions']);
     expect($$(element, 'thead th').every((th) => th.getAttribute('scope') === 'col')).to.equal(true);
     expect($$(element, 'tbody th').every((th) => th.getAttribute('scope') === 'row')).to.equal(true);
     expect(rowTitles(element).sort()).to.deep.equal(['Laptop battery', 'Printer jam', XSS.img].sort());
@@ -59,10 +59,10 @@ describe('<pk-entity-list>: states', () => {
     const client = await demoClient({ contact: DEMO.anna, tables: { incident: demoIncidents() } });
     const element = await fixture<PkEntityList>(html`<pk-entity-list .client=${client} table="incident"></pk-entity-list>`);
     await settled(element);
-    expect(headerTexts(element)).to.deep.equal(['title', 'description', 'status', 'priority', 'customerid', 'accountid', 'Actions']);
+    expect(headerTexts(element)).to.deep.equal(['Title', 'Description', 'Status', 'Priority', 'Customer', 'Account', 'Actions']);
     expect(element.shadowRoot!.textContent).not.to.contain('VIP');
     client.setRoles(['Support Agents']);
-    await waitUntil(() => headerTexts(element).includes('internalnotes'), 'internalnotes after the role change');
+    await waitUntil(() => headerTexts(element).includes('Internal notes'), 'Internal notes after the role change');
     await settled(element);
     expect(element.shadowRoot!.textContent).to.contain('VIP');
   });
@@ -252,7 +252,7 @@ describe('<pk-entity-list>: actions per role and per row', () => {
   it('anonymous on a public table: rows, no actions, no Create', async () => {
     const client = await demoClient({ tables: { announcement: [{ id: 'a1', headline: 'Welcome', published: true }] } });
     const element = await entityList(client, { table: 'announcement', columns: '' });
-    expect(headerTexts(element)).to.deep.equal(['headline', 'published']);
+    expect(headerTexts(element)).to.deep.equal(['Headline', 'Published']);
     expect(rowTitles(element)).to.deep.equal(['Welcome']);
     expect($$(element, 'tbody td')[0]!.textContent!.trim()).to.equal('Yes');
     expect($(element, '[part="create-button"]') === null).to.equal(true);
@@ -283,7 +283,7 @@ describe('<pk-entity-list>: writes', () => {
     await waitUntil(() => $(element, 'dialog[open]'));
     const form = dialogForm(element);
     // Only columns anna may set; ownership lookups are absent, the hidden column too.
-    expect([...form.querySelectorAll('label')].map((label) => label.textContent!.trim())).to.deep.equal(['title', 'description', 'status', 'priority']);
+    expect([...form.querySelectorAll('label')].map((label) => label.textContent!.trim())).to.deep.equal(['Title', 'Description', 'Status', 'Priority']);
     const title = field(element, 'title');
     expect(title.required).to.equal(true);
     expect(title.maxLength).to.equal(200);

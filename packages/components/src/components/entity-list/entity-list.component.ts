@@ -2,22 +2,22 @@ import { msg, str } from '@lit/localize';
 import type { ApiRow, PortalState, SchemaColumn, TableClient, TableSchema } from '@portalkit/sdk';
 import { html, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { keyed } from 'lit/directives/keyed.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { PortalElement } from '../../internal/portal-element.js';
-import '../field/field.js';
 import { cellText } from './cell-text.js';
 import { entityListStyles } from './entity-list.styles.js';
-import { errorMessage, writeErrorMessages } from './messages.js';
+import { formColumns } from './form-columns.js';
+import { loadRowDialog } from './load-row-dialog.js';
+import { errorMessage } from './messages.js';
 import { DEFAULT_PAGE_SIZE, ListPosition, pageSizeOf, parseSortKey } from './query-state.js';
+// Types only: the dialog's code is imported on first use (see #withDialog).
+import type { RowDialog, RowDialogHost } from './row-dialog.js';
+import { rowLabel } from './row-label.js';
 import { rowTemplate } from './row-template.js';
 import type { RowButton } from './row-template.js';
-import { changedValues, formColumns, isEditable, readRowForm, renderRowFields, rowLabel } from './row-form.js';
-import type { FormMode, LookupOption } from './row-form.js';
-import { loadLookupOptions } from './lookup-options.js';
-import { fieldProblemsOf, isConflict, problemsByField, statusOf } from './write-errors.js';
+import { statusOf } from './write-errors.js';
 
 /** Where the list stands; reflected as the `status` attribute for styling. */
 export type EntityListStatus = 'loading' | 'ready' | 'empty' | 'error';
@@ -39,42 +39,6 @@ export interface RowEventDetail {
   readonly row: ApiRow;
 }
 
-interface FormDialog {
-  readonly kind: 'form';
-  readonly mode: FormMode;
-  /** The row being edited, as last read (its `_etag` goes into If-Match). */
-  readonly row?: ApiRow | undefined;
-  readonly loading: boolean;
-  /** The row could not be read: no form, only the message. */
-  readonly failed?: boolean;
-  readonly busy: boolean;
-  readonly errors: ReadonlyMap<string, string>;
-  readonly messages: readonly string[];
-  readonly conflict: boolean;
-  readonly attempted?: Readonly<Record<string, unknown>> | undefined;
-  readonly lookups: ReadonlyMap<string, readonly LookupOption[]>;
-}
-
-interface DeleteDialog {
-  readonly kind: 'delete';
-  readonly row: ApiRow;
-  readonly busy: boolean;
-  readonly messages: readonly string[];
-  readonly conflict: boolean;
-}
-
-interface AssociateDialog {
-  readonly kind: 'associate';
-  readonly row: ApiRow;
-  readonly busy: boolean;
-  readonly errors: ReadonlyMap<string, string>;
-  readonly messages: readonly string[];
-  readonly lookups: ReadonlyMap<string, readonly LookupOption[]>;
-  readonly column: string;
-}
-
-type DialogState = FormDialog | DeleteDialog | AssociateDialog;
-
 const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['id', 'createdon', 'modifiedon']);
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -94,6 +58,8 @@ let instances = 0;
  * columns the visitor may read; the ones they may not set are read-only or absent). Updates and deletes
  * send the row's ETag: when someone changed the row meanwhile, the form shows the newer values and the
  * visitor saves again. The list reloads after each write and whenever the visitor's permissions change.
+ * The dialog's code is downloaded the first time one of these buttons is pressed (the button is
+ * `aria-busy` meanwhile), so a page that only lists rows never fetches it.
  *
  * Every value is rendered as text: markup and `javascript:` URLs in row data stay inert. The buttons
  * are a convenience; the server enforces the same permissions on every request.
@@ -160,10 +126,7 @@ export class PkEntityList extends PortalElement {
   @state() private _schema: TableSchema | undefined;
   @state() private _rows: readonly ApiRow[] = [];
   @state() private _error: unknown;
-  @state() private _dialog: DialogState | undefined;
   @state() private _announcement = '';
-
-  @query('dialog') private _dialogElement!: HTMLDialogElement | null;
 
   readonly #position = new ListPosition();
   readonly #id = `pk-entity-list-${++instances}`;
@@ -174,9 +137,9 @@ export class PkEntityList extends PortalElement {
   #sortApplied = false;
   #queued: Promise<void> | undefined;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The button that opened the dialog; focus goes back to it. */
-  #trigger: HTMLElement | undefined;
-  #restoreTo: 'trigger' | 'table' = 'trigger';
+  /** The create/edit/delete/associate dialog, once its module has loaded. */
+  #dialog: RowDialog | undefined;
+  #dialogLoading = false;
   /** Who the rows were loaded for, and through which client (see portalStateChanged). */
   #visitor = '';
   #loadedClient: unknown;
@@ -269,9 +232,7 @@ export class PkEntityList extends PortalElement {
               </button>
             </nav>`
           : nothing}
-        <dialog part="dialog" aria-labelledby=${`${this.#id}-dialog-title`} @cancel=${this.#onDialogCancel} @close=${this.#onDialogClose}>
-          ${this.#renderDialog()}
-        </dialog>
+        ${this.#dialog?.render() ?? nothing}
       </div>
     `;
   }
@@ -298,9 +259,9 @@ export class PkEntityList extends PortalElement {
               return html`<th part="header" scope="col" role="columnheader" aria-sort=${sorted ?? nothing}>
                 ${column.sortable
                   ? html`<button part="sort-button" class="sort" type="button" data-column=${column.name} @click=${this.#onSort}>
-                      ${column.name}<span class="arrow" aria-hidden="true">${sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : '↕'}</span>
+                      ${column.displayName}<span class="arrow" aria-hidden="true">${sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : '↕'}</span>
                     </button>`
-                  : column.name}
+                  : column.displayName}
               </th>`;
             })}
             ${actions.any ? html`<th part="header" class="actions" scope="col" role="columnheader"><span class="visually-hidden">${msg('Actions', { id: 'entity-list.actions' })}</span></th>` : nothing}
@@ -324,97 +285,6 @@ export class PkEntityList extends PortalElement {
     if (actions.associate) buttons.push({ action: 'associate', disabled: !allowed.includes('append'), label: msg(str`Associate ${name}`, { id: 'entity-list.associate-row' }), text: labels.associate });
     if (actions.delete) buttons.push({ action: 'delete', disabled: !allowed.includes('delete'), label: msg(str`Delete ${name}`, { id: 'entity-list.delete-row' }), text: labels.delete });
     return rowTemplate(row.id, texts, buttons);
-  }
-
-  #renderDialog(): TemplateResult | typeof nothing {
-    const dialog = this._dialog;
-    const schema = this._schema;
-    if (!dialog || !schema) return nothing;
-    const titleId = `${this.#id}-dialog-title`;
-    const messages = dialog.messages.length > 0
-      ? html`<div part="form-error" class="form-error" role="alert">${dialog.messages.map((message) => html`<p>${message}</p>`)}</div>`
-      : nothing;
-    const buttons = (submit: string, busyText: string, danger = false): TemplateResult => html`<pk-field actions>
-      <button type="submit" data-variant="primary" class=${danger ? 'danger' : ''} ?disabled=${dialog.busy}>${dialog.busy ? busyText : submit}</button>
-      <button type="button" data-action="cancel" @click=${this.#closeDialog}>${msg('Cancel', { id: 'entity-list.cancel' })}</button>
-    </pk-field>`;
-    const saving = msg('Saving…', { id: 'entity-list.saving' });
-
-    if (dialog.kind === 'delete') {
-      return html`<form part="form" method="dialog" @submit=${this.#onDeleteSubmit}>
-        <h2 id=${titleId}>${msg('Delete row', { id: 'entity-list.delete.title' })}</h2>
-        ${dialog.conflict ? html`<p part="conflict" class="conflict" role="alert">${msg('The row changed since it was loaded. Check it and confirm again.', { id: 'entity-list.delete.conflict' })}</p>` : nothing}
-        <p>${msg(str`Delete "${rowLabel(dialog.row)}"? This cannot be undone.`, { id: 'entity-list.delete.confirm' })}</p>
-        ${messages}
-        ${buttons(msg('Delete', { id: 'entity-list.delete' }), msg('Deleting…', { id: 'entity-list.deleting' }), true)}
-      </form>`;
-    }
-
-    if (dialog.kind === 'associate') {
-      const lookups = schema.columns.filter((column) => column.type === 'lookup');
-      const selected = lookups.find((column) => column.name === dialog.column) ?? lookups[0];
-      const options = selected ? dialog.lookups.get(selected.name) : undefined;
-      const targetId = `${this.#id}-associate-target`;
-      const targetError = dialog.errors.get('target');
-      return html`<form part="form" method="dialog" novalidate @submit=${this.#onAssociateSubmit}>
-        <h2 id=${titleId}>${msg(str`Associate "${rowLabel(dialog.row)}"`, { id: 'entity-list.associate.title' })}</h2>
-        ${messages}
-        <pk-field part="field" ?invalid=${dialog.errors.has('column')}>
-          <label slot="label" for=${`${this.#id}-associate-column`}>${msg('Relationship', { id: 'entity-list.associate.column' })}</label>
-          <select id=${`${this.#id}-associate-column`} name="column" @change=${this.#onAssociateColumn}>
-            ${lookups.map((column) => html`<option value=${column.name} ?selected=${column === selected}>${column.name}</option>`)}
-          </select>
-          ${dialog.errors.has('column') ? html`<span slot="error">${dialog.errors.get('column')}</span>` : nothing}
-        </pk-field>
-        <pk-field part="field" ?invalid=${targetError !== undefined}>
-          <label slot="label" for=${targetId}>${msg('Related row', { id: 'entity-list.associate.target' })}</label>
-          ${options
-            ? html`<select id=${targetId} name="target" required aria-describedby=${targetError ? `${targetId}-error` : nothing}>
-                ${options.map((option) => html`<option value=${option.value} ?selected=${option.value === String(dialog.row[selected?.name ?? ''] ?? '')}>${option.label}</option>`)}
-              </select>`
-            : html`<input id=${targetId} name="target" type="text" required autocomplete="off" spellcheck="false" maxlength="100"
-                aria-describedby=${targetError ? `${targetId}-error` : nothing} .value=${String(dialog.row[selected?.name ?? ''] ?? '')} />`}
-          ${targetError ? html`<span slot="error" id=${`${targetId}-error`}>${targetError}</span>` : nothing}
-        </pk-field>
-        ${buttons(msg('Associate', { id: 'entity-list.associate' }), saving)}
-      </form>`;
-    }
-
-    const columns = formColumns(schema, dialog.mode);
-    const title = dialog.mode === 'create' ? msg('Create row', { id: 'entity-list.create.title' }) : msg('Edit row', { id: 'entity-list.edit.title' });
-    return html`<form part="form" method="dialog" @submit=${this.#onFormSubmit}>
-      <h2 id=${titleId}>${title}</h2>
-      ${dialog.conflict
-        ? html`<p part="conflict" class="conflict" role="alert">
-            ${msg('Someone changed this row while you were editing it. The form now shows the newest values: check them and save again.', { id: 'entity-list.conflict' })}
-          </p>`
-        : nothing}
-      ${messages}
-      ${dialog.failed
-        ? nothing
-        : dialog.loading
-        ? html`<p role="status">${msg('Loading…', { id: 'entity-list.loading-form' })}</p>`
-        : keyed(
-            dialog.row?._etag ?? 'new',
-            html`<div class="fields">
-              ${renderRowFields({
-                columns,
-                mode: dialog.mode,
-                values: dialog.row ?? {},
-                errors: dialog.errors,
-                attempted: dialog.attempted,
-                lookups: dialog.lookups,
-                idPrefix: `${this.#id}-field`,
-                labels: {
-                  none: msg('None', { id: 'entity-list.none' }),
-                  yourValue: (value) => msg(str`Your value: ${value}`, { id: 'entity-list.your-value' }),
-                  lookupHint: (table) => msg(str`The id of a row of the ${table} table.`, { id: 'entity-list.lookup-hint' }),
-                },
-              })}
-            </div>`,
-          )}
-      ${buttons(msg('Save', { id: 'entity-list.save' }), saving)}
-    </form>`;
   }
 
   #statusText(): string {
@@ -573,248 +443,70 @@ export class PkEntityList extends PortalElement {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
     if (!button || button.disabled) return;
     const row = this._rows.find((candidate) => candidate.id === button.dataset['id']);
-    if (!row) return;
-    this.#trigger = button;
-    switch (button.dataset['action']) {
-      case 'edit':
-        void this.#openEdit(row);
-        break;
-      case 'delete':
-        this.#restoreTo = 'table';
-        void this.#open({ kind: 'delete', row, busy: false, messages: [], conflict: false });
-        break;
-      case 'associate':
-        void this.#openAssociate(row);
-        break;
-    }
+    const action = button.dataset['action'];
+    if (!row || (action !== 'edit' && action !== 'delete' && action !== 'associate')) return;
+    void this.#withDialog(button, (dialog) => dialog.openForRow(action, row, button));
   };
 
   readonly #onCreate = (event: Event): void => {
-    const schema = this._schema;
-    if (!schema) return;
-    this.#trigger = event.currentTarget as HTMLElement;
-    const lookups = this.#lookupsFor(formColumns(schema, 'create').filter((column) => column.create));
-    void this.#open({ kind: 'form', mode: 'create', loading: false, busy: false, errors: new Map(), messages: [], conflict: false, lookups: new Map() }).then(() =>
-      lookups.then((loaded) => this.#patchDialog('form', { lookups: loaded })),
-    );
+    const button = event.currentTarget as HTMLButtonElement;
+    void this.#withDialog(button, (dialog) => dialog.openCreate(button));
   };
 
-  async #openEdit(row: ApiRow): Promise<void> {
-    const table = this.#tableClient();
-    const schema = this._schema;
-    if (!table || !schema) return;
-    await this.#open({ kind: 'form', mode: 'edit', row, loading: true, busy: false, errors: new Map(), messages: [], conflict: false, lookups: new Map() });
-    // The list may show only some columns: the form needs the whole row, and its newest ETag.
-    const [fresh, lookups] = await Promise.all([
-      table.get(row.id).catch((error: unknown) => error),
-      this.#lookupsFor(formColumns(schema, 'edit').filter((column) => column.update)),
-    ]);
-    if (this._dialog?.kind !== 'form' || this._dialog.row?.id !== row.id) return;
-    if (fresh instanceof Error || !isRow(fresh)) {
-      this.#patchDialog('form', { loading: false, failed: true, messages: [errorMessage(fresh, 'write')] });
-      if (statusOf(fresh) === 404) void this.#load();
+  /**
+   * Runs `open` with the dialog, loading its module on first use. The pressed button is `aria-busy`
+   * meanwhile (not disabled: focus stays on it); other presses wait for that load to finish.
+   */
+  async #withDialog(button: HTMLButtonElement, open: (dialog: RowDialog) => void): Promise<void> {
+    if (this.#dialog) {
+      open(this.#dialog);
       return;
     }
-    this.#patchDialog('form', { loading: false, row: fresh, lookups });
-    await this.updateComplete;
-    this.#focusFirstField();
-  }
-
-  async #openAssociate(row: ApiRow): Promise<void> {
-    const schema = this._schema;
-    if (!schema) return;
-    const lookups = schema.columns.filter((column) => column.type === 'lookup');
-    const first = lookups[0];
-    if (!first) return;
-    await this.#open({ kind: 'associate', row, busy: false, errors: new Map(), messages: [], column: first.name, lookups: new Map() });
-    const loaded = await this.#lookupsFor(lookups);
-    this.#patchDialog('associate', { lookups: loaded });
-  }
-
-  readonly #onAssociateColumn = (event: Event): void => {
-    this.#patchDialog('associate', { column: (event.currentTarget as HTMLSelectElement).value, errors: new Map() });
-  };
-
-  #lookupsFor(columns: readonly SchemaColumn[]): Promise<Map<string, LookupOption[]>> {
-    const client = this.portal.client;
-    return client ? loadLookupOptions(client, columns) : Promise.resolve(new Map());
-  }
-
-  async #open(dialog: DialogState): Promise<void> {
-    if (dialog.kind !== 'delete') this.#restoreTo = 'trigger';
-    this._dialog = dialog;
-    this.#announce('');
-    await this.updateComplete;
-    const element = this._dialogElement;
-    if (element && !element.open) element.showModal();
-    this.#focusFirstField();
-  }
-
-  #focusFirstField(): void {
-    const form = this._dialogElement?.querySelector('form');
-    const first = form?.querySelector<HTMLElement>('input:not([readonly]):not([disabled]), select:not([disabled]), textarea:not([readonly])')
-      ?? form?.querySelector<HTMLElement>('button[type="submit"]');
-    first?.focus();
-  }
-
-  #patchDialog<K extends DialogState['kind']>(kind: K, patch: Partial<Extract<DialogState, { kind: K }>>): void {
-    if (this._dialog?.kind !== kind) return;
-    this._dialog = { ...this._dialog, ...patch } as DialogState;
-  }
-
-  readonly #closeDialog = (): void => {
-    const element = this._dialogElement;
-    if (element?.open) element.close();
-    this.#afterClose();
-  };
-
-  readonly #onDialogCancel = (event: Event): void => {
-    // Escape while a write is in flight would hide its outcome.
-    if (this._dialog?.busy) event.preventDefault();
-  };
-
-  /** Escape closes the dialog natively; the `close` event comes a task later, possibly after it was reopened. */
-  readonly #onDialogClose = (): void => {
-    if (this._dialogElement?.open) return;
-    this.#afterClose();
-  };
-
-  #afterClose(): void {
-    if (!this._dialog) return;
-    this._dialog = undefined;
-    const trigger = this.#trigger;
-    this.#trigger = undefined;
-    if (this.#restoreTo === 'trigger' && trigger?.isConnected && !(trigger as HTMLButtonElement).disabled) {
-      trigger.focus();
-      return;
-    }
-    // The row went away (or its button did): the table, else the toolbar, keeps the visitor's place.
-    void this.updateComplete.then(() => {
-      const place = ['.table-wrap', '[part="create-button"]', '[part="search"]'].map((selector) => this.renderRoot.querySelector<HTMLElement>(selector)).find(Boolean);
-      place?.focus();
-    });
-  }
-
-  readonly #onFormSubmit = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    const dialog = this._dialog;
-    const schema = this._schema;
-    const table = this.#tableClient();
-    if (dialog?.kind !== 'form' || dialog.busy || dialog.loading || dialog.failed || !schema || !table) return;
-    const form = event.currentTarget as HTMLFormElement;
-    const columns = formColumns(schema, dialog.mode);
-    const values = readRowForm(form, columns, dialog.mode);
-    const original = dialog.row;
-    if (dialog.mode === 'edit' && original) {
-      const patch = changedValues(columns.filter((column) => isEditable(column, 'edit')), values, original);
-      if (Object.keys(patch).length === 0) {
-        this.#closeDialog();
-        return;
-      }
-      if (!this.#allowed({ action: 'update', table: this.table, row: original, values: patch })) return;
-      this.#patchDialog('form', { busy: true, messages: [], errors: new Map() });
-      try {
-        const row = await table.update(original.id, patch, { etag: original._etag });
-        this.#finishWrite('pk-row-updated', row, msg('Row saved.', { id: 'entity-list.updated' }));
-      } catch (error) {
-        if (isConflict(error)) await this.#showConflict(table, original, values);
-        else this.#showWriteError(error, columns);
-      }
-      return;
-    }
-    if (!this.#allowed({ action: 'create', table: this.table, values })) return;
-    this.#patchDialog('form', { busy: true, messages: [], errors: new Map() });
+    if (this.#dialogLoading) return;
+    this.#dialogLoading = true;
+    button.setAttribute('aria-busy', 'true');
     try {
-      const row = await table.create(values);
-      this.#finishWrite('pk-row-created', row, msg('Row created.', { id: 'entity-list.created' }));
+      const { RowDialog } = await loadRowDialog();
+      this.#dialog ??= new RowDialog(this.#dialogHost());
     } catch (error) {
-      this.#showWriteError(error, columns);
-    }
-  };
-
-  readonly #onDeleteSubmit = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    const dialog = this._dialog;
-    const table = this.#tableClient();
-    if (dialog?.kind !== 'delete' || dialog.busy || !table) return;
-    if (!this.#allowed({ action: 'delete', table: this.table, row: dialog.row })) return;
-    this.#patchDialog('delete', { busy: true, messages: [] });
-    try {
-      await table.delete(dialog.row.id, { etag: dialog.row._etag });
-      this.#finishWrite('pk-row-deleted', dialog.row, msg('Row deleted.', { id: 'entity-list.deleted' }));
-    } catch (error) {
-      if (isConflict(error)) {
-        const fresh = await table.get(dialog.row.id).catch(() => undefined);
-        if (fresh) {
-          this.#patchDialog('delete', { busy: false, conflict: true, row: fresh });
-          void this.#load();
-          return;
-        }
-      }
-      this.#patchDialog('delete', { busy: false, messages: writeErrorMessages(error) });
-      if (statusOf(error) === 404) void this.#load();
-    }
-  };
-
-  readonly #onAssociateSubmit = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    const dialog = this._dialog;
-    const table = this.#tableClient();
-    if (dialog?.kind !== 'associate' || dialog.busy || !table) return;
-    const form = event.currentTarget as HTMLFormElement;
-    const column = (form.elements.namedItem('column') as HTMLSelectElement | null)?.value ?? dialog.column;
-    const target = ((form.elements.namedItem('target') as HTMLInputElement | HTMLSelectElement | null)?.value ?? '').trim();
-    if (target === '') {
-      this.#patchDialog('associate', { errors: new Map([['target', msg('Choose a row.', { id: 'entity-list.associate.required' })]]) });
+      this.#failDialogLoad(error);
       return;
+    } finally {
+      this.#dialogLoading = false;
+      button.removeAttribute('aria-busy');
     }
-    if (!this.#allowed({ action: 'associate', table: this.table, row: dialog.row, values: { column, target } })) return;
-    this.#patchDialog('associate', { busy: true, messages: [], errors: new Map() });
-    try {
-      const row = await table.associate(dialog.row.id, { column, target });
-      this.#finishWrite('pk-row-updated', row, msg('Row saved.', { id: 'entity-list.updated' }));
-    } catch (error) {
-      const { byField, other } = problemsByField(fieldProblemsOf(error), new Set(['column', 'target']));
-      this.#patchDialog('associate', { busy: false, errors: byField, messages: byField.size > 0 || other.length > 0 ? other : writeErrorMessages(error) });
-    }
-  };
-
-  /** Fires the cancelable `pk-row-action`; false when a listener cancelled the write. */
-  #allowed(detail: RowActionDetail): boolean {
-    return !this.emit<RowActionDetail>('pk-row-action', detail, { cancelable: true }).defaultPrevented;
+    this.requestUpdate();
+    // While it loaded, the list may have moved on (another page, the row gone, rights lost).
+    if (button.isConnected && !button.disabled) open(this.#dialog);
   }
 
-  #finishWrite(event: 'pk-row-created' | 'pk-row-updated' | 'pk-row-deleted', row: ApiRow, announcement: string): void {
-    this.#closeDialog();
-    this.emit<RowEventDetail>(event, { table: this.table, row }, { cancelable: false });
-    this.#announce(announcement);
-    void this.#load();
+  #dialogHost(): RowDialogHost {
+    return {
+      element: this,
+      idPrefix: this.#id,
+      table: () => this.table,
+      schema: () => this._schema,
+      client: () => this.portal.client,
+      tableClient: () => this.#tableClient(),
+      allowed: (detail) => !this.emit<RowActionDetail>('pk-row-action', detail, { cancelable: true }).defaultPrevented,
+      written: (event, detail, announcement) => {
+        this.emit<RowEventDetail>(event, detail, { cancelable: false });
+        this.#announce(announcement);
+        void this.#load();
+      },
+      reload: () => void this.#load(),
+      announce: (text) => this.#announce(text),
+    };
   }
 
-  /** 412: the form takes the row's newest values (and ETag); what the visitor entered is shown beside each field that differs. */
-  async #showConflict(table: TableClient, original: ApiRow, attempted: Record<string, unknown>): Promise<void> {
-    let fresh: ApiRow | undefined;
-    try {
-      fresh = await table.get(original.id);
-    } catch (error) {
-      this.#patchDialog('form', { busy: false, messages: writeErrorMessages(error) });
-      if (statusOf(error) === 404) void this.#load();
-      return;
-    }
-    this.#patchDialog('form', { busy: false, conflict: true, row: fresh, attempted, errors: new Map(), messages: [] });
-    void this.#load();
-    await this.updateComplete;
-    this.#focusFirstField();
-  }
-
-  #showWriteError(error: unknown, columns: readonly SchemaColumn[]): void {
-    const { byField, other } = problemsByField(fieldProblemsOf(error), new Set(columns.map((column) => column.name)));
-    const messages = byField.size > 0 || other.length > 0 ? other : writeErrorMessages(error);
-    this.#patchDialog('form', { busy: false, errors: byField, messages: byField.size > 0 && messages.length === 0 ? [msg('Some fields need attention.', { id: 'entity-list.invalid' })] : messages });
-    void this.updateComplete.then(() => {
-      const invalid = this._dialogElement?.querySelector<HTMLElement>('[aria-invalid="true"]');
-      invalid?.focus();
-    });
+  /**
+   * The dialog's code could not be downloaded (offline, or the site was redeployed under the page): the
+   * list's error with Retry, rows kept. It is a network failure for the visitor, so it gets that message;
+   * Retry reloads the list and the next press downloads the dialog again.
+   */
+  #failDialogLoad(error: unknown): void {
+    this._error = new DialogLoadError(error);
+    this.status = 'error';
   }
 
   #announce(text: string): void {
@@ -838,6 +530,12 @@ interface ActionsShown {
   readonly count: number;
 }
 
-function isRow(value: unknown): value is ApiRow {
-  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+/** Read by `errorMessage` like an SDK NetworkError (status 0: no response). */
+class DialogLoadError extends Error {
+  readonly status = 0;
+
+  constructor(cause: unknown) {
+    super('The row dialog could not be loaded.', { cause });
+    this.name = 'DialogLoadError';
+  }
 }

@@ -60,6 +60,11 @@ export const entityListStyles = [
       opacity: 0.55;
       cursor: not-allowed;
     }
+    /* Downloading the dialog on first use: still focusable, so not disabled. */
+    button[aria-busy='true'] {
+      cursor: progress;
+      opacity: 0.75;
+    }
     :focus-visible {
       outline: none;
       box-shadow: var(--_pk-focus);

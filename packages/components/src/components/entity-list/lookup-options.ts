@@ -1,6 +1,6 @@
 import type { PortalClient, SchemaColumn } from '@portalkit/sdk';
-import { rowLabel } from './row-form.js';
 import type { LookupOption } from './row-form.js';
+import { rowLabel } from './row-label.js';
 
 /** At most this many target rows become options; past it the form asks for an id. */
 const MAX_OPTIONS = 100;

@@ -1,9 +1,7 @@
-import type { SchemaColumn, TableSchema } from '@portalkit/sdk';
+import type { SchemaColumn } from '@portalkit/sdk';
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
-
-/** Whether the form creates a row or edits one. */
-export type FormMode = 'create' | 'edit';
+import type { FormMode } from './form-columns.js';
 
 /** One choice of a lookup `<select>`: a readable row of the target table. */
 export interface LookupOption {
@@ -34,16 +32,6 @@ export interface RowFormOptions {
   readonly labels: RowFormLabels;
 }
 
-const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['id', 'createdon', 'modifiedon']);
-
-/**
- * The columns a form shows: for create, the ones the visitor may set (others are absent); for edit,
- * every readable declared column, the ones they may not change read-only.
- */
-export function formColumns(schema: TableSchema, mode: FormMode): SchemaColumn[] {
-  return schema.columns.filter((column) => !SYSTEM_COLUMNS.has(column.name) && (mode === 'edit' || column.create));
-}
-
 export function isEditable(column: SchemaColumn, mode: FormMode): boolean {
   return mode === 'create' ? column.create : column.update;
 }
@@ -69,7 +57,7 @@ function renderField(column: SchemaColumn, options: RowFormOptions): TemplateRes
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   const control = renderControl(column, { id, editable, value, required: column.required && editable, describedBy, invalid: error !== undefined, lookupOptions, none: options.labels.none });
   return html`<pk-field ?invalid=${error !== undefined} part="field">
-    <label slot="label" for=${id}>${column.name}</label>
+    <label slot="label" for=${id}>${column.displayName}</label>
     ${control}
     ${hint ? html`<span slot="hint" id=${`${id}-hint`}>${hint}</span>` : nothing}
     ${error !== undefined ? html`<span slot="error" id=${`${id}-error`}>${error}</span>` : nothing}
@@ -202,13 +190,4 @@ function toLocalInput(value: unknown): string {
   if (Number.isNaN(date.getTime())) return '';
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-/** A short, human label for a row in a lookup list or a confirmation: its first naming column. */
-export function rowLabel(row: Readonly<Record<string, unknown>>): string {
-  for (const column of ['title', 'name', 'fullname', 'headline', 'filename', 'email', 'username', 'text']) {
-    const value = row[column];
-    if (typeof value === 'string' && value.trim() !== '') return value.length > 80 ? `${value.slice(0, 79)}…` : value;
-  }
-  return String(row['id'] ?? '');
 }
