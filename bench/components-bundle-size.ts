@@ -6,11 +6,14 @@
  *   French strings) are listed apart;
  * - anchors: the Amplify UI Authenticator (`Authenticator` + `Amplify` to configure it + react-dom's
  *   `createRoot` to mount it) and Supabase Auth UI (`Auth` + `ThemeSupa` + `createClient` +
- *   `createRoot`). Their CSS is not counted (Amplify ships a stylesheet; ours is in the JS), so the
- *   anchors are understated, not inflated.
+ *   `createRoot`). Amplify's documented setup also imports `@aws-amplify/ui-react/styles.css` (ours is
+ *   inside the JS; Supabase's is CSS-in-JS): it is reported as a second Amplify line, minified with
+ *   esbuild and gzipped the same way; the goal is judged against both lines.
  * Goal: ≤ 30 KB and ≤ 0.2× Amplify. Run after `npm run build`: `node --import tsx bench/components-bundle-size.ts`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { transform } from 'esbuild';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
@@ -83,6 +86,9 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
+// Amplify's documented setup also imports its stylesheet (ours is inside the JS): minified the same way.
+const amplifyCssFile = createRequire(import.meta.url).resolve('@aws-amplify/ui-react/styles.css');
+const amplifyCss = gz((await transform(await readFile(amplifyCssFile, 'utf8'), { loader: 'css', minify: true })).code);
 
 console.log('Components bundle sizes, min+gzip (rollup + node-resolve browser + commonjs + terser, gzip -9)');
 const rows: [string, number][] = [
@@ -90,10 +96,12 @@ const rows: [string, number][] = [
   ...lazy.map((chunk): [string, number] => [`  lazy: ${describeLazy(chunk)}`, gz(chunk.code)]),
   ...(elementParts > 0 ? [[`all elements once used: the above + their lazy parts`, coreBytes + elementParts] as [string, number]] : []),
   ['anchor: Amplify UI Authenticator + Amplify + react-dom', amplify],
+  ['anchor: the same + its required styles.css (minified)', amplify + amplifyCss],
   ['anchor: Supabase Auth UI + supabase-js + react-dom', supabase],
 ];
 for (const [label, bytes] of rows) console.log(`  ${label.padEnd(72)} ${String(bytes).padStart(8)} B  ${kb(bytes).padStart(10)}`);
 console.log(`  PortalKit / Amplify Authenticator: ${(coreBytes / amplify).toFixed(3)}×  (goal ≤ 0.20×)${elementParts > 0 ? `; with the lazy element parts ${((coreBytes + elementParts) / amplify).toFixed(3)}×` : ''}`);
+console.log(`  PortalKit / Amplify incl. its CSS:  ${(coreBytes / (amplify + amplifyCss)).toFixed(3)}×${elementParts > 0 ? `; with the lazy element parts ${((coreBytes + elementParts) / (amplify + amplifyCss)).toFixed(3)}×` : ''}`);
 console.log(`  PortalKit / Supabase Auth UI:      ${(coreBytes / supabase).toFixed(3)}×`);
 console.log(`  ≤ 30 KB: ${coreBytes <= 30 * 1024 ? 'yes' : 'NO'}; ≤ 0.2× Amplify: ${coreBytes <= 0.2 * amplify ? 'yes' : 'NO'}`);
 if (missing.length > 0) console.log(`  note: not in this build yet: ${missing.join(', ')}`);
