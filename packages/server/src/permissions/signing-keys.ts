@@ -67,28 +67,19 @@ export class SigningKeys {
   ) {}
 
   /**
-   * Makes sure an active key exists (first start) and returns its kid. Safe when two processes start at
-   * once: the insert only happens if no active key exists, and both then read the same winner.
+   * Makes sure an active key exists (first start) and returns its kid. Safe when several processes
+   * start at once: a unique index admits one active key (migration 0004), so every insert but one
+   * fails, and all read the same winner.
    */
   async ensureActiveKey(): Promise<string> {
     const existing = await this.#activeKid();
     if (existing) return existing;
     const row = await newKeyRow(this.clock.now());
-    await this.db
-      .insertInto('pk_signing_keys')
-      .columns(['kid', 'alg', 'private_jwk', 'public_jwk', 'created_at'])
-      .expression(
-        this.db
-          .selectNoFrom((eb) => [
-            eb.cast<string>(eb.val(row.kid), 'text').as('kid'),
-            eb.cast<string>(eb.val(row.alg), 'text').as('alg'),
-            eb.cast<string>(eb.val(row.private_jwk), 'text').as('private_jwk'),
-            eb.cast<string>(eb.val(row.public_jwk), 'text').as('public_jwk'),
-            eb.cast<number>(eb.val(row.created_at), 'bigint').as('created_at'),
-          ])
-          .where((eb) => eb.not(eb.exists(eb.selectFrom('pk_signing_keys').select('kid').where('retired_at', 'is', null)))),
-      )
-      .execute();
+    try {
+      await this.db.insertInto('pk_signing_keys').values(row).execute();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
     const winner = await this.#activeKid();
     if (!winner) throw new Error('No active signing key after creating one.');
     return winner;
@@ -136,15 +127,13 @@ export class SigningKeys {
     const row = await newKeyRow(now);
     const retired = await this.db.transaction().execute(async (trx) => {
       const previous = await trx.selectFrom('pk_signing_keys').select('kid').where('retired_at', 'is', null).execute();
+      // Retire first, then insert: the database admits one active key at a time.
+      await trx
+        .updateTable('pk_signing_keys')
+        .set({ retired_at: now, publish_until: publishUntil })
+        .where('retired_at', 'is', null)
+        .execute();
       await trx.insertInto('pk_signing_keys').values(row).execute();
-      if (previous.length > 0) {
-        await trx
-          .updateTable('pk_signing_keys')
-          .set({ retired_at: now, publish_until: publishUntil })
-          .where('retired_at', 'is', null)
-          .where('kid', '!=', row.kid)
-          .execute();
-      }
       await trx.deleteFrom('pk_signing_keys').where('retired_at', 'is not', null).where('publish_until', '<=', now).execute();
       return previous.map((key) => key.kid);
     });
@@ -165,10 +154,7 @@ export class SigningKeys {
     return key;
   }
 
-  /**
-   * The active kid. Normally exactly one key is not retired; should two be (two first starts racing on
-   * a database without atomic insert-if-absent), every process picks the same one.
-   */
+  /** The active kid (one at most, by the unique index; ordered anyway so any reader agrees). */
   async #activeKid(): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('pk_signing_keys')
@@ -205,4 +191,10 @@ function publicMembers(kid: string, jwk: JWK): PublishedJwk {
     throw new Error(`Signing key ${kid} is not a P-256 public key.`);
   }
   return { kty, crv, x, y, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+}
+
+/** A unique-constraint failure on SQLite (better-sqlite3) or PostgreSQL (pg's SQLSTATE 23505). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

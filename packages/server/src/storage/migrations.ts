@@ -182,8 +182,43 @@ function migrations(engine: Engine): Record<string, Migration> {
         }
       },
     },
+    '0004-one-active-signing-key': {
+      // At most one active signing key, enforced by the database: two instances starting at once on an
+      // empty PostgreSQL database could each insert a first key (INSERT … WHERE NOT EXISTS is not
+      // atomic under READ COMMITTED). Extra active keys a race left behind are retired first, keeping
+      // the one every instance already picked (newest, then highest kid), published as long as any set
+      // they signed can live.
+      async up(db: Kysely<any>) {
+        const active = await db
+          .selectFrom('pk_signing_keys')
+          .select(['kid'])
+          .where('retired_at', 'is', null)
+          .orderBy('created_at', 'desc')
+          .orderBy('kid', 'desc')
+          .execute();
+        const losers = active.slice(1).map((row: { kid: string }) => row.kid);
+        if (losers.length > 0) {
+          const now = Date.now();
+          await db
+            .updateTable('pk_signing_keys')
+            .set({ retired_at: now, publish_until: now + RETIRED_KEY_PUBLISH_MS })
+            .where('kid', 'in', losers)
+            .execute();
+        }
+        await db.schema
+          .createIndex('pk_signing_keys_one_active')
+          .on('pk_signing_keys')
+          .unique()
+          .expression(sql`(retired_at is null)`)
+          .where(sql.ref('retired_at'), 'is', null)
+          .execute();
+      },
+    },
   };
 }
+
+/** How long a key retired by migration 0004 stays published: longer than any permission set lives. */
+const RETIRED_KEY_PUBLISH_MS = 24 * 60 * 60 * 1000;
 
 class InCodeMigrations implements MigrationProvider {
   constructor(private readonly engine: Engine) {}
