@@ -403,6 +403,80 @@ describe('data API: hostile requests', () => {
     }
   });
 
+  test('parent-scope lists (rows fetched after ordering): every page, order, filter and cursor as in one page', async () => {
+    // B reads notes on own tickets ∪ account X's tickets (one IN over a UNION ALL), A the attachments
+    // on notes on own tickets (three levels). Enough rows for several pages; some filtered out, some
+    // out of scope, some sharing a createdon (the id tie-breaker decides), some with no ticket.
+    const b = f.principals.B;
+    const tickets = ['a1', 'b1', 'x1', 'c1', 'd1'];
+    for (let i = 0; i < 40; i++) {
+      const note = await f.insert('note', `bulk${i}`, {
+        id: `note-bulk-${String(i).padStart(2, '0')}`,
+        text: `${i % 4 === 0 ? 'System' : 'Agent'}: bulk ${i}`,
+        ticketid: i % 9 === 8 ? null : `ticket-${tickets[i % tickets.length]}`,
+      });
+      if (i % 5 === 1) {
+        note.createdon = 1_700_000_000_000;
+        await f.db.updateTable('note').set({ createdon: note.createdon }).where('id', '=', String(note.values['id'])).execute();
+      }
+      await f.insert('attachment', `bulk${i}`, { id: `attachment-bulk-${String(i).padStart(2, '0')}`, filename: `${i % 3 === 0 ? 'log' : 'scan'}-${i % 6}.pdf`, noteid: String(note.values['id']) });
+    }
+    const cases: [Principal, string][] = [];
+    for (const orderBy of ['', 'createdon desc', 'createdon', 'ticketid', 'ticketid desc, createdon desc']) {
+      for (const filter of ['', "not startswith(text, 'System')"]) cases.push([b, `note|${orderBy}|${filter}`]);
+    }
+    for (const orderBy of ['', 'filename', 'filename desc', 'noteid']) {
+      for (const filter of ['', "not startswith(filename, 'log')"]) cases.push([a, `attachment|${orderBy}|${filter}`]);
+    }
+    for (const [who, key] of cases) {
+      const [table, orderBy, filter] = key.split('|') as [string, string, string];
+      const params = (extra: Record<string, string>) => {
+        const p = new URLSearchParams(extra);
+        if (orderBy) p.set('orderBy', orderBy);
+        if (filter) p.set('filter', filter);
+        return p;
+      };
+      const whole = await who.client.get(`/api/tables/${table}?${params({ top: '500' })}`);
+      assert.equal(whole.status, 200, `${key}: ${whole.text}`);
+      const all = whole.body.rows as Record<string, unknown>[];
+      const textColumn = table === 'note' ? 'text' : 'filename';
+      const excluded = table === 'note' ? 'System' : 'log';
+      const expected = f.oracle.visibleIds(visitorOf(who), table).filter((id) => {
+        const row = f.data[table]!.find((candidate) => candidate.values['id'] === id)!;
+        return !filter || !String(row.values[textColumn]).startsWith(excluded);
+      });
+      assert.deepEqual(all.map((row) => String(row['id'])).sort(), expected, `${key}: exactly the readable rows`);
+      assert.ok(all.length > 4, `${key}: several pages (${all.length} rows)`);
+      // The order the ORDER BY promises, checked independently: keys, then id in the last key's direction.
+      const keys = (orderBy || 'createdon desc').split(',').map((item) => item.trim().split(' ') as [string, string?]);
+      const direction = keys.at(-1)![1] === 'desc' ? -1 : 1;
+      const compare = (x: Record<string, unknown>, y: Record<string, unknown>): number => {
+        for (const [column, dir] of keys) {
+          const [u, v] = [x[column] ?? null, y[column] ?? null];
+          if (u === v) continue;
+          const sign = dir === 'desc' ? -1 : 1;
+          if (u === null) return -sign;
+          if (v === null) return sign;
+          return (String(u) < String(v) ? -1 : 1) * sign;
+        }
+        return (String(x['id']) < String(y['id']) ? -1 : 1) * direction;
+      };
+      assert.deepEqual(all.map((row) => row['id']), [...all].sort(compare).map((row) => row['id']), `${key}: in order`);
+      // Pages of 4 through the cursor: the same rows, the same order, each once.
+      const paged: Record<string, unknown>[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await who.client.get(`/api/tables/${table}?${params({ top: '4', ...(cursor ? { cursor } : {}) })}`);
+        assert.equal(page.status, 200, `${key}: ${page.text}`);
+        paged.push(...page.body.rows);
+        cursor = page.body.nextCursor;
+        assert.ok(++pages < 40, 'paging terminates');
+      } while (cursor);
+      assert.deepEqual(paged, all, `${key}: pages = one page`);
+    }
+  });
+
   test('malformed, tampered and foreign cursors are 400 invalid-cursor', async () => {
     const d = f.principals.D;
     const page = await d.client.get('/api/tables/ticket?top=2&orderBy=title');

@@ -9,12 +9,13 @@ import { compileModel } from '@portalkit/core';
 import type { PortalConfig, PortalModel, TableConfig } from '@portalkit/core';
 import { loadConfigOrThrow } from '@portalkit/core/config';
 import { columnsOf, foreignKeys, indexesOf, queryPlan, schemaSnapshot, SORT_STEP, tableExists } from '../support/db-introspection.js';
-import { createTestStorage } from '../support/test-database.js';
+import { createTestStorage, TEST_ENGINE } from '../support/test-database.js';
 import type { TestStorage } from '../support/test-database.js';
 import { openDatabase } from '../../packages/server/src/storage/open-database.js';
 import type { OpenDatabase } from '../../packages/server/src/storage/open-database.js';
 import {
   indexName,
+  relationshipIndexName,
   SchemaChangeRefused,
   sortIndexName,
   SchemaConflict,
@@ -47,7 +48,17 @@ function modelOf(config: PortalConfig): PortalModel {
 /** How each engine words a foreign key violation. */
 const FOREIGN_KEY_FAILED = /FOREIGN KEY constraint failed|violates foreign key constraint/;
 
-const NOTHING: SchemaSyncReport = { created: [], addedColumns: [], retained: [], dropped: [], retyped: [], indexed: [], unindexed: [] };
+const NOTHING: SchemaSyncReport = {
+  created: [],
+  addedColumns: [],
+  retained: [],
+  dropped: [],
+  retyped: [],
+  indexed: [],
+  unindexed: [],
+  relationshipIndexed: [],
+  relationshipUnindexed: [],
+};
 
 /** A fresh, migrated database (a SQLite file, or a PostgreSQL database of its own). */
 async function withDatabase(work: (db: Kysely<any>, open: OpenDatabase, storage: TestStorage) => Promise<void>): Promise<void> {
@@ -133,6 +144,9 @@ describe('syncDataTables over the demo configuration', () => {
           [sortIndexName('incident', 'title'), ['title', 'id']],
           [sortIndexName('incident', 'status'), ['status', 'id']],
           [sortIndexName('incident', 'priority'), ['priority', 'id']],
+          // Where the notes' parent scopes start (own incidents, account incidents).
+          [indexName('incident', ['customerid', 'id'], 'rx'), ['customerid', 'id']],
+          [indexName('incident', ['accountid', 'id'], 'rx'), ['accountid', 'id']],
         ]),
       );
       assert.deepEqual(
@@ -140,6 +154,7 @@ describe('syncDataTables over the demo configuration', () => {
         new Map([
           [indexName('note', ['createdon', 'id']), ['createdon', 'id']],
           [indexName('note', ['incidentid']), ['incidentid']],
+          [relationshipIndexName('note', 'incidentid'), ['incidentid', 'createdon', 'id']],
         ]),
       );
       assert.deepEqual(await indexesOf(db, 'announcement'), new Map([[indexName('announcement', ['createdon', 'id']), ['createdon', 'id']]]));
@@ -322,7 +337,21 @@ describe('changing the configuration later', () => {
       delete without.tables!['attachment'];
       delete without.tables!['note'];
       without.tablePermissions = without.tablePermissions!.filter((permission) => !['note', 'attachment'].includes(permission.table));
-      assert.deepEqual(await sync(open, modelOf(without)), { ...NOTHING, retained: ['attachment', 'note'] });
+      // Kept tables keep their data; the indexes their parent scopes needed go with the permissions.
+      const retained = await sync(open, modelOf(without));
+      assert.deepEqual(
+        { ...retained, relationshipUnindexed: retained.relationshipUnindexed.sort() },
+        {
+          ...NOTHING,
+          retained: ['attachment', 'note'],
+          relationshipUnindexed: [
+            relationshipIndexName('note', 'incidentid'),
+            relationshipIndexName('attachment', 'noteid'),
+            indexName('incident', ['customerid', 'id'], 'rx'),
+            indexName('incident', ['accountid', 'id'], 'rx'),
+          ].sort(),
+        },
+      );
       assert.equal((await db.selectFrom('attachment').select('filename').executeTakeFirstOrThrow()).filename, 'z.png');
 
       // Rows of the dropped tables point at each other and at a kept table: none of that may block the drop.
@@ -645,6 +674,109 @@ describe('sort indexes for sortable columns', () => {
       await db.schema.createIndex('ticket_by_score').on('ticket').column('score').execute();
       assert.deepEqual(await sync(open, modelOf(ticketConfig({}))), NOTHING);
       assert.ok((await indexesOf(db, 'ticket')).has('ticket_by_score'));
+    });
+  });
+});
+
+describe('relationship indexes for parent scopes', () => {
+  /** `ticket` (contact and account scoped) and `comment` on it; `parent` adds the parent-scope permissions. */
+  const commentConfig = (parent: { own?: boolean; account?: boolean }, extra: { dropLookup?: boolean } = {}): PortalConfig => ({
+    ...tinyConfig({
+      ticket: { columns: { title: { type: 'string' }, customerid: { type: 'lookup', table: 'contact' }, accountid: { type: 'lookup', table: 'account' } } },
+      comment: { columns: { body: { type: 'string' }, ...(extra.dropLookup ? {} : { ticketid: { type: 'lookup', table: 'ticket' } }) } },
+    }),
+    tablePermissions: [
+      { name: 'Own tickets', table: 'ticket', scope: 'contact', contactColumn: 'customerid', privileges: ['read'], roles: ['Authenticated Users'] },
+      { name: 'Account tickets', table: 'ticket', scope: 'account', accountColumn: 'accountid', privileges: ['read'], roles: ['Authenticated Users'] },
+      ...(parent.own ? [{ name: 'Comments on own tickets', table: 'comment', scope: 'parent' as const, parent: 'Own tickets', relationship: 'ticketid', privileges: ['read' as const] }] : []),
+      ...(parent.account
+        ? [{ name: 'Comments on account tickets', table: 'comment', scope: 'parent' as const, parent: 'Account tickets', relationship: 'ticketid', privileges: ['read' as const] }]
+        : []),
+    ],
+  });
+  const rxIndexes = async (db: Kysely<any>, table: string): Promise<Map<string, string[]>> =>
+    new Map([...(await indexesOf(db, table))].filter(([name]) => name.startsWith('pk_rx_')));
+
+  test('the demo configuration gets (lookup, createdon, id) on each parent relationship and (column, id) where chains start; a second sync adds nothing', async () => {
+    await withDatabase(async (db, open) => {
+      const report = await sync(open, modelOf(await demoConfig()));
+      assert.deepEqual(report.relationshipIndexed.sort(), ['attachment.noteid', 'incident.accountid', 'incident.customerid', 'note.incidentid']);
+      assert.deepEqual((await indexesOf(db, 'note')).get(relationshipIndexName('note', 'incidentid')), ['incidentid', 'createdon', 'id']);
+      assert.deepEqual((await indexesOf(db, 'attachment')).get(relationshipIndexName('attachment', 'noteid')), ['noteid', 'createdon', 'id']);
+      assert.deepEqual([...(await rxIndexes(db, 'incident')).values()].sort(), [['accountid', 'id'], ['customerid', 'id']]);
+      assert.deepEqual(await sync(open, modelOf(await demoConfig())), NOTHING);
+    });
+  });
+
+  test('adding and removing parent-scope permissions adds and drops only those indexes, never data', async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(commentConfig({})));
+      assert.deepEqual([...(await rxIndexes(db, 'comment')).keys()], []);
+      await db.insertInto('ticket').values(systemValues('t1', { title: 'kept' })).execute();
+      await db.insertInto('comment').values(systemValues('c1', { body: 'kept', ticketid: 't1' })).execute();
+      await db.schema.createIndex('comment_by_body').on('comment').column('body').execute();
+
+      assert.deepEqual(await sync(open, modelOf(commentConfig({ own: true }))), { ...NOTHING, relationshipIndexed: ['comment.ticketid', 'ticket.customerid'] });
+      assert.deepEqual(await sync(open, modelOf(commentConfig({ own: true, account: true }))), { ...NOTHING, relationshipIndexed: ['ticket.accountid'] });
+      const both = [...(await rxIndexes(db, 'ticket'))];
+      const accountIndex = both.find(([, columns]) => columns[0] === 'accountid')![0];
+      const customerIndex = both.find(([, columns]) => columns[0] === 'customerid')![0];
+      assert.deepEqual(await sync(open, modelOf(commentConfig({ account: true }))), { ...NOTHING, relationshipUnindexed: [customerIndex] });
+      const none = await sync(open, modelOf(commentConfig({})));
+      assert.deepEqual(none.relationshipUnindexed.sort(), [relationshipIndexName('comment', 'ticketid'), accountIndex].sort());
+      assert.deepEqual({ ...none, relationshipUnindexed: [] }, NOTHING);
+      assert.deepEqual([...(await rxIndexes(db, 'comment')).keys()], []);
+      assert.deepEqual([...(await rxIndexes(db, 'ticket')).keys()], []);
+      // Someone else's index and the plain lookup index stay; the rows stay.
+      assert.ok((await indexesOf(db, 'comment')).has('comment_by_body'));
+      assert.ok((await indexesOf(db, 'comment')).has(indexName('comment', ['ticketid'])));
+      assert.deepEqual(await db.selectFrom('comment').select(['id', 'body', 'ticketid']).execute(), [{ id: 'c1', body: 'kept', ticketid: 't1' }]);
+    });
+  });
+
+  test('a relationship lookup can still be dropped (with allowDestructive): its index goes first', async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(commentConfig({ own: true })));
+      assert.ok((await indexesOf(db, 'comment')).has(relationshipIndexName('comment', 'ticketid')));
+      const report = await sync(open, modelOf(commentConfig({}, { dropLookup: true })), true);
+      assert.deepEqual(report.dropped, ['comment.ticketid']);
+      assert.equal((await columnsOf(db, 'comment')).has('ticketid'), false);
+      assert.deepEqual([...(await rxIndexes(db, 'comment')).keys()], []);
+      assert.deepEqual([...(await rxIndexes(db, 'ticket')).keys()], []);
+    });
+  });
+
+  test('a child list under one parent, newest first, reads the relationship index in order: no sort', async () => {
+    await withDatabase(async (db, open) => {
+      const page = sql`select id from comment where ticketid = ${'t1'} order by createdon desc, id desc limit 50`;
+      await sync(open, modelOf(commentConfig({ own: true })));
+      const details = await queryPlan(db, page);
+      assert.match(details, new RegExp(relationshipIndexName('comment', 'ticketid')));
+      assert.doesNotMatch(details, SORT_STEP);
+      // Without a parent-scope permission on the lookup, the index is gone: SQLite sorts the ticket's
+      // comments, PostgreSQL (sorting priced out) walks every comment newest first to find them.
+      await sync(open, modelOf(commentConfig({})));
+      const without = await queryPlan(db, page);
+      assert.doesNotMatch(without, new RegExp(relationshipIndexName('comment', 'ticketid')));
+      if (TEST_ENGINE === 'sqlite') assert.match(without, SORT_STEP);
+    });
+  });
+
+  test('SQLite: a parent-scope list finds and orders its candidates from indexes alone, then fetches only the page', { skip: TEST_ENGINE === 'postgres' }, async () => {
+    await withDatabase(async (db, open) => {
+      await sync(open, modelOf(commentConfig({ own: true, account: true })));
+      // The shape the list route sends for own ∪ account tickets' comments (see lateRowsStatement).
+      const candidates = sql`select k.id, k.createdon from comment as k
+        where k.ticketid in (select p0.id from ticket as p0 where p0.accountid = ${'acc'} union all select p0.id from ticket as p0 where p0.customerid = ${'me'})
+        order by k.createdon desc, k.id desc limit -1`;
+      const page = sql`select r.id, r.body from (${candidates}) as k cross join comment as r where r.id = k.id and r.body is not null order by k.createdon desc, k.id desc limit 51`;
+      const details = await queryPlan(db, page);
+      assert.match(details, new RegExp(`SEARCH k USING COVERING INDEX ${relationshipIndexName('comment', 'ticketid')}`));
+      assert.match(details, /SEARCH p0 USING COVERING INDEX pk_rx_ticket_accountid_id_/);
+      assert.match(details, /SEARCH p0 USING COVERING INDEX pk_rx_ticket_customerid_id_/);
+      // One sort, of the candidates' keys; the page's rows are then read in that order, not sorted again.
+      assert.equal(details.match(/USE TEMP B-TREE FOR ORDER BY/g)?.length, 1);
+      assert.match(details, /CO-ROUTINE k/);
     });
   });
 });

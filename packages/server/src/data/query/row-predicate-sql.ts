@@ -38,11 +38,16 @@ export function rowPredicateSql(
       // Lookups carry foreign keys: "points at any parent row" is "is set".
       if (predicate.where.kind === 'all') return eb(eb.ref(`${alias}.${predicate.column}`), 'is not', null);
       if (form === 'in') {
-        return eb(
-          eb.ref(`${alias}.${predicate.column}`),
-          'in',
-          eb.selectFrom(`${predicate.table} as ${parent}`).select(`${parent}.id`).where((inner) => rowPredicateSql(predicate.where, parent, inner, depth + 1, form)),
-        );
+        // Parent rows reached more than one way (own ∪ account incidents) are a UNION ALL of one
+        // SELECT per way rather than one SELECT with an OR: SQLite answers an OR of two columns by
+        // reading each matching parent row for its id, while each arm alone reads only an index
+        // (the relationship indexes hold (scope column, id)). Duplicates do not matter to IN.
+        const ways = predicate.where.kind === 'any' ? predicate.where.of : [predicate.where];
+        const parentIds = (where: RowPredicate) =>
+          eb.selectFrom(`${predicate.table} as ${parent}`).select(`${parent}.id`).where((inner) => rowPredicateSql(where, parent, inner, depth + 1, form));
+        let union = parentIds(ways[0]!);
+        for (const way of ways.slice(1)) union = union.unionAll(parentIds(way));
+        return eb(eb.ref(`${alias}.${predicate.column}`), 'in', union);
       }
       return eb.exists(
         eb
@@ -61,8 +66,25 @@ export function rowPredicateSql(
 }
 
 /**
- * `x IN (SELECT id FROM t WHERE p) OR x IN (SELECT id FROM t WHERE q)` becomes
- * `x IN (SELECT id FROM t WHERE p OR q)`: the same rows, but SQLite cannot seek an index through an OR
+ * Whether the predicate, written in the `in` form, holds an `IN (SELECT …)` through a lookup: a parent
+ * scope whose parent rows are not all rows. Such a list finds its candidates through the lookup (see
+ * the list route's late fetching); other predicates are equalities on the row itself.
+ */
+export function hasRelatedSubquery(predicate: RowPredicate): boolean {
+  switch (predicate.kind) {
+    case 'related':
+      return predicate.where.kind !== 'all';
+    case 'any':
+      return predicate.of.some(hasRelatedSubquery);
+    default:
+      return false;
+  }
+}
+
+/**
+ * `x IN (SELECT id FROM t WHERE p) OR x IN (SELECT id FROM t WHERE q)` becomes one `x IN (…)` over
+ * both ways to a parent (written `SELECT id FROM t WHERE p UNION ALL SELECT id FROM t WHERE q`, see
+ * rowPredicateSql): the same rows, but SQLite cannot seek an index through an OR
  * of two IN subqueries and walks the whole table in sort order probing each row instead (a Partner
  * Manager's notes, own incidents ∪ account incidents: ~6 ms instead of ~1 on a million notes). Members
  * whose `where` is `all` stay apart (they compile to IS NOT NULL, no subquery).

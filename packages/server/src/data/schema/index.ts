@@ -10,4 +10,4 @@ export type { SchemaSyncOptions, SchemaSyncReport } from './sync.js';
 export { SchemaChangeRefused, SchemaConflict } from './schema-errors.js';
 export type { RefusedChange } from './schema-errors.js';
 export { keepsStoredData, storageType } from './column-storage.js';
-export { CREATED_ORDER, indexName, sortIndexName } from './schema-ddl.js';
+export { CREATED_ORDER, indexName, relationshipIndexName, sortIndexName } from './schema-ddl.js';

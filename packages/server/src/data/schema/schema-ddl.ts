@@ -18,7 +18,7 @@ const MAX_IDENTIFIER = 63;
  * tables, on PostgreSQL), so they take the `pk_` prefix config tables may not use, and a hash of the
  * table and columns so no two tables' indexes can collide however their names are cut or joined.
  */
-export function indexName(table: string, columns: readonly string[], kind: 'ix' | 'sx' = 'ix'): string {
+export function indexName(table: string, columns: readonly string[], kind: 'ix' | 'sx' | 'rx' = 'ix'): string {
   const hash = createHash('sha256').update(`${table}\u0000${columns.join(',')}`).digest('hex').slice(0, 10);
   const readable = `pk_${kind}_${table}_${columns.join('_')}`.slice(0, MAX_IDENTIFIER - hash.length - 1);
   return `${readable}_${hash}`;
@@ -35,6 +35,25 @@ export function sortIndexName(table: string, column: string): string {
   return indexName(table, [column, 'id'], 'sx');
 }
 
+/**
+ * Relationship indexes (the lookups parent-scope permissions go through, and the contact or account
+ * columns their chains start from) carry their own prefix too, for the same reason: the sync creates
+ * and drops them, and touches no other index.
+ */
+export const RELATIONSHIP_INDEX_PREFIX = 'pk_rx_';
+
+/**
+ * The index behind a lookup that a `parent`-scope permission goes through: (lookup, createdon, id).
+ * A list under a parent scope finds its candidates as `lookup IN (parent ids)`; with this index that
+ * step reads the index alone (no table row per candidate) and already holds what the default order
+ * (newest first, `id` the tie-breaker) and its keyset need, so only the page's rows are fetched.
+ * Under one parent, a child list newest first is read in index order with no sort at all.
+ */
+export function relationshipIndexName(table: string, column: string): string {
+  return indexName(table, [column, ...CREATED_ORDER], 'rx');
+}
+
+/** CREATE INDEX IF NOT EXISTS for the sort and relationship indexes (names from the functions above). */
 export async function createSortIndex(db: Kysely<any>, name: string, table: string, columns: readonly string[]): Promise<void> {
   await db.schema.createIndex(name).ifNotExists().on(table).columns([...columns]).execute();
 }
@@ -93,6 +112,8 @@ async function indexLookup(db: Kysely<any>, table: string, column: DataColumn): 
 export async function dropDataColumn(db: Kysely<any>, table: string, column: string): Promise<void> {
   await dropIndex(db, indexName(table, [column]));
   await dropIndex(db, sortIndexName(table, column));
+  await dropIndex(db, relationshipIndexName(table, column));
+  await dropIndex(db, indexName(table, [column, 'id'], 'rx'));
   await db.schema.alterTable(table).dropColumn(column).execute();
 }
 

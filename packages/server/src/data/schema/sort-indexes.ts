@@ -21,29 +21,50 @@ export async function reconcileSortIndexes(
   engine: Engine,
   declared: ReadonlyMap<string, DataTable>,
 ): Promise<SortIndexChanges> {
-  const wanted = new Map<string, { table: string; columns: string[] }>();
+  const wanted = new Map<string, WantedIndex>();
   for (const table of declared.values()) {
     for (const column of table.columns.values()) {
       if (column.sortable) wanted.set(sortIndexName(table.name, column.name), { table: table.name, columns: [column.name, 'id'] });
     }
   }
-  const existing = await existingSortIndexes(db, engine);
-  const changes: SortIndexChanges = { indexed: [], unindexed: [] };
+  const { created, dropped } = await reconcilePrefixedIndexes(db, engine, SORT_INDEX_PREFIX, wanted);
+  return { indexed: created, unindexed: dropped };
+}
+
+/** An index the sync wants: on `table`, over `columns`. */
+export interface WantedIndex {
+  readonly table: string;
+  readonly columns: readonly string[];
+}
+
+/**
+ * Makes the indexes whose names start with `prefix` exactly `wanted` (by name): drops the others with
+ * that prefix, creates the missing ones. Returns `table.column` (the first column) for each created
+ * index and the names of the dropped ones. Indexes without the prefix are never looked at.
+ */
+export async function reconcilePrefixedIndexes(
+  db: Kysely<any>,
+  engine: Engine,
+  prefix: string,
+  wanted: ReadonlyMap<string, WantedIndex>,
+): Promise<{ created: string[]; dropped: string[] }> {
+  const existing = await existingIndexes(db, engine, prefix);
+  const changes = { created: [] as string[], dropped: [] as string[] };
   for (const name of existing) {
     if (wanted.has(name)) continue;
     await dropIndex(db, name);
-    changes.unindexed.push(name);
+    changes.dropped.push(name);
   }
   for (const [name, { table, columns }] of wanted) {
     if (existing.has(name)) continue;
     await createSortIndex(db, name, table, columns);
-    changes.indexed.push(`${table}.${columns[0]}`);
+    changes.created.push(`${table}.${columns[0]}`);
   }
   return changes;
 }
 
-async function existingSortIndexes(db: Kysely<any>, engine: Engine): Promise<Set<string>> {
-  const pattern = `${SORT_INDEX_PREFIX.replaceAll('_', '\\_')}%`;
+async function existingIndexes(db: Kysely<any>, engine: Engine, prefix: string): Promise<Set<string>> {
+  const pattern = `${prefix.replaceAll('_', '\\_')}%`;
   const rows =
     engine === 'postgres'
       ? await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexname like ${pattern} escape '\\'`.execute(db)

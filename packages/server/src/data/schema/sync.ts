@@ -6,6 +6,7 @@ import type { Engine } from '../../storage/engine.js';
 import { DATA_SYSTEM_COLUMNS, dataTables } from './data-table.js';
 import { addDataColumn, createDataTable, dropDataColumn, dropDataTable } from './schema-ddl.js';
 import { SchemaChangeRefused, SchemaConflict } from './schema-errors.js';
+import { reconcileRelationshipIndexes } from './relationship-indexes.js';
 import { reconcileSortIndexes } from './sort-indexes.js';
 import { planSchemaSync, recordOf } from './schema-plan.js';
 import type { SchemaPlan } from './schema-plan.js';
@@ -37,6 +38,10 @@ export interface SchemaSyncReport {
   readonly indexed: string[];
   /** Sort indexes dropped because their column is no longer `sortable` (indexes hold no data). */
   readonly unindexed: string[];
+  /** `table.column`: relationship indexes created (lookups `parent` scopes go through, columns they start from). */
+  readonly relationshipIndexed: string[];
+  /** Relationship indexes dropped because no `parent`-scope permission needs them any more. */
+  readonly relationshipUnindexed: string[];
 }
 
 export interface SchemaSyncOptions {
@@ -52,9 +57,10 @@ export interface SchemaSyncOptions {
  * Brings the physical data tables in line with the configuration's tables: creates new config tables
  * (lookup targets first; lookups within a cycle of new tables added once all exist), adds new columns
  * (config columns of `contact`/`account` included) with an index on every lookup and a (column, id)
- * index on every `sortable` column ({@link reconcileSortIndexes}), and records what it
- * made in `pk_data_columns`. It never drops data unless `allowDestructive` is set, and refuses a type
- * change without it ({@link SchemaChangeRefused}). The built-in tables come from migrations: this
+ * index on every `sortable` column ({@link reconcileSortIndexes}) and the indexes `parent` scopes
+ * read ({@link reconcileRelationshipIndexes}), and records what it made in `pk_data_columns`. It
+ * never drops data unless `allowDestructive` is set, and refuses a type change without it
+ * ({@link SchemaChangeRefused}). The built-in tables come from migrations: this
  * never creates or drops them, only their config columns.
  *
  * One transaction (DDL is transactional on SQLite and PostgreSQL): a failed or refused sync changes
@@ -77,11 +83,15 @@ export async function syncDataTables(
     const conflicts = checkAgainstDatabase(plan, record, declared, await physicalColumns(trx, engine));
     if (conflicts.length > 0) throw new SchemaConflict(conflicts);
     const report = await applyPlan(trx, engine, plan, allowDestructive);
-    return { ...report, ...(await reconcileSortIndexes(trx, engine, declared)) };
+    return {
+      ...report,
+      ...(await reconcileSortIndexes(trx, engine, declared)),
+      ...(await reconcileRelationshipIndexes(trx, engine, model, declared)),
+    };
   });
 }
 
-type TableChanges = Omit<SchemaSyncReport, 'indexed' | 'unindexed'>;
+type TableChanges = Omit<SchemaSyncReport, 'indexed' | 'unindexed' | 'relationshipIndexed' | 'relationshipUnindexed'>;
 
 async function applyPlan(db: Kysely<any>, engine: Engine, plan: SchemaPlan, allowDestructive: boolean): Promise<TableChanges> {
   const now = Date.now();
