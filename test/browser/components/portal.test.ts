@@ -53,7 +53,10 @@ describe('<pk-portal>', () => {
     const portal = document.createElement('pk-portal');
     const settled = oneEvent(portal, 'pk-state-change');
     portal.setAttribute('server', serverUrl);
-    portal.innerHTML = '<pk-protected roles="Anonymous Users"><p id="hello">hello</p></pk-protected>';
+    const inside = document.createElement('pk-protected');
+    inside.setAttribute('roles', 'Anonymous Users');
+    inside.append(Object.assign(document.createElement('p'), { id: 'hello', textContent: 'hello' }));
+    portal.append(inside);
     document.body.append(portal);
     try {
       const state = (await settled).detail as { status: string };
