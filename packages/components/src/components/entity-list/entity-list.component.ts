@@ -17,7 +17,7 @@ import type { RowDialog, RowDialogHost } from './row-dialog.js';
 import { rowLabel } from './row-label.js';
 import { rowTemplate } from './row-template.js';
 import type { RowButton } from './row-template.js';
-import { statusOf } from './write-errors.js';
+import { failureStatus } from '../../internal/request-failure.js';
 
 /** Where the list stands; reflected as the `status` attribute for styling. */
 export type EntityListStatus = 'loading' | 'ready' | 'empty' | 'error';
@@ -378,7 +378,7 @@ export class PkEntityList extends PortalElement {
     this._error = error;
     this._rows = [];
     this.#position.next = undefined;
-    if (statusOf(error) === 404) this._schema = undefined;
+    if (failureStatus(error) === 404) this._schema = undefined;
     this.status = 'error';
   }
 

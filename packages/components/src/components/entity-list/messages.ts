@@ -1,9 +1,9 @@
 import { msg } from '@lit/localize';
-import { fieldProblemsOf, statusOf } from './write-errors.js';
+import { failureStatus, fieldProblems } from '../../internal/request-failure.js';
 
 /** What went wrong, for the visitor: by HTTP status, never the server's own text for a list. */
 export function errorMessage(error: unknown, context: 'list' | 'write'): string {
-  const status = statusOf(error);
+  const status = failureStatus(error);
   if (status === 0) return msg('The server cannot be reached. Check your connection and try again.', { id: 'entity-list.error.network' });
   if (status === 404) {
     return context === 'list'
@@ -20,7 +20,7 @@ export function errorMessage(error: unknown, context: 'list' | 'write'): string 
 
 /** Messages for a failed write: the server's field messages when it gave some, else one by status. */
 export function writeErrorMessages(error: unknown): string[] {
-  const problems = fieldProblemsOf(error);
+  const problems = fieldProblems(error);
   if (problems.length > 0) return problems.map((problem) => `${problem.path.replace(/^\//, '')}: ${problem.message}`);
   return [errorMessage(error, 'write')];
 }

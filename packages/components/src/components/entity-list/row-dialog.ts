@@ -12,7 +12,7 @@ import { errorMessage, writeErrorMessages } from './messages.js';
 import { changedValues, isEditable, readRowForm, renderRowFields } from './row-form.js';
 import type { LookupOption } from './row-form.js';
 import { rowLabel } from './row-label.js';
-import { fieldProblemsOf, isConflict, problemsByField, statusOf } from './write-errors.js';
+import { failureStatus, fieldProblems, splitByField } from '../../internal/request-failure.js';
 
 interface FormDialog {
   readonly kind: 'form';
@@ -244,7 +244,7 @@ export class RowDialog {
     if (this.#dialog?.kind !== 'form' || this.#dialog.row?.id !== row.id) return;
     if (fresh instanceof Error || !isRow(fresh)) {
       this.#patchDialog('form', { loading: false, failed: true, messages: [errorMessage(fresh, 'write')] });
-      if (statusOf(fresh) === 404) this.#host.reload();
+      if (failureStatus(fresh) === 404) this.#host.reload();
       return;
     }
     this.#patchDialog('form', { loading: false, row: fresh, lookups });
@@ -350,7 +350,7 @@ export class RowDialog {
         const row = await table.update(original.id, patch, { etag: original._etag });
         this.#finishWrite('pk-row-updated', row, msg('Row saved.', { id: 'entity-list.updated' }));
       } catch (error) {
-        if (isConflict(error)) await this.#showConflict(table, original, values);
+        if (failureStatus(error) === 412) await this.#showConflict(table, original, values);
         else this.#showWriteError(error, columns);
       }
       return;
@@ -376,7 +376,7 @@ export class RowDialog {
       await table.delete(dialog.row.id, { etag: dialog.row._etag });
       this.#finishWrite('pk-row-deleted', dialog.row, msg('Row deleted.', { id: 'entity-list.deleted' }));
     } catch (error) {
-      if (isConflict(error)) {
+      if (failureStatus(error) === 412) {
         const fresh = await table.get(dialog.row.id).catch(() => undefined);
         if (fresh) {
           this.#patchDialog('delete', { busy: false, conflict: true, row: fresh });
@@ -385,7 +385,7 @@ export class RowDialog {
         }
       }
       this.#patchDialog('delete', { busy: false, messages: writeErrorMessages(error) });
-      if (statusOf(error) === 404) this.#host.reload();
+      if (failureStatus(error) === 404) this.#host.reload();
     }
   };
 
@@ -407,7 +407,7 @@ export class RowDialog {
       const row = await table.associate(dialog.row.id, { column, target });
       this.#finishWrite('pk-row-updated', row, msg('Row saved.', { id: 'entity-list.updated' }));
     } catch (error) {
-      const { byField, other } = problemsByField(fieldProblemsOf(error), new Set(['column', 'target']));
+      const { byField, other } = splitByField(fieldProblems(error), new Set(['column', 'target']));
       this.#patchDialog('associate', { busy: false, errors: byField, messages: byField.size > 0 || other.length > 0 ? other : writeErrorMessages(error) });
     }
   };
@@ -424,7 +424,7 @@ export class RowDialog {
       fresh = await table.get(original.id);
     } catch (error) {
       this.#patchDialog('form', { busy: false, messages: writeErrorMessages(error) });
-      if (statusOf(error) === 404) this.#host.reload();
+      if (failureStatus(error) === 404) this.#host.reload();
       return;
     }
     this.#patchDialog('form', { busy: false, conflict: true, row: fresh, attempted, errors: new Map(), messages: [] });
@@ -434,7 +434,7 @@ export class RowDialog {
   }
 
   #showWriteError(error: unknown, columns: readonly SchemaColumn[]): void {
-    const { byField, other } = problemsByField(fieldProblemsOf(error), new Set(columns.map((column) => column.name)));
+    const { byField, other } = splitByField(fieldProblems(error), new Set(columns.map((column) => column.name)));
     const messages = byField.size > 0 || other.length > 0 ? other : writeErrorMessages(error);
     this.#patchDialog('form', { busy: false, errors: byField, messages: byField.size > 0 && messages.length === 0 ? [msg('Some fields need attention.', { id: 'entity-list.invalid' })] : messages });
     void this.#host.element.updateComplete.then(() => {

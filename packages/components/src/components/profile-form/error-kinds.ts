@@ -1,5 +1,4 @@
 import { msg, str } from '@lit/localize';
-import type { FieldError } from '@portalkit/sdk';
 
 /**
  * What a failure means to the form. Decided from `status` and `code` (what the server sent), not with
@@ -24,18 +23,6 @@ export function errorKind(error: unknown): ErrorKind {
   if (status === 429) return 'rate-limited';
   if (status === 0 && code === 'network-error') return 'network';
   return 'other';
-}
-
-/** The field problems of a validation error (empty for anything else). */
-export function fieldErrors(error: unknown): readonly FieldError[] {
-  const errors = (error as ErrorLike | undefined)?.errors;
-  return Array.isArray(errors) ? (errors as FieldError[]).filter((e) => typeof e?.path === 'string' && typeof e?.message === 'string') : [];
-}
-
-/** The column a JSON pointer like `/firstname` names, if it is a top-level one. */
-export function pointerColumn(path: string): string | undefined {
-  const match = /^\/([^/]+)$/.exec(path);
-  return match ? match[1]!.replaceAll('~1', '/').replaceAll('~0', '~') : undefined;
 }
 
 /** A sentence for the visitor about a failure that is not about one field. */

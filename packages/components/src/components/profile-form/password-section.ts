@@ -4,7 +4,8 @@ import { html, nothing } from 'lit';
 import type { ReactiveControllerHost, TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import { errorKind, failureMessage, fieldErrors, pointerColumn } from './error-kinds.js';
+import { fieldProblems, pointerField } from '../../internal/request-failure.js';
+import { errorKind, failureMessage } from './error-kinds.js';
 
 /** The site's password rules as the section uses them (from discovery). */
 export interface PasswordRules {
@@ -151,8 +152,8 @@ export class PasswordSection {
     if (kind === 'validation') {
       const errors: Partial<Record<PasswordInput, string>> = {};
       const other: string[] = [];
-      for (const problem of fieldErrors(error)) {
-        const column = pointerColumn(problem.path);
+      for (const problem of fieldProblems(error)) {
+        const column = pointerField(problem.path);
         if (column === 'currentPassword' || column === 'newPassword') errors[column] = serverFieldMessage(column, problem.message);
         else other.push(problem.message);
       }

@@ -7,7 +7,8 @@ import { PortalElement } from '../../internal/portal-element.js';
 import { getPortalLocale } from '../../localization/localization.js';
 import { conflictOf } from './conflict.js';
 import type { ProfileConflict } from './conflict.js';
-import { errorKind, failureMessage, fieldErrors, pointerColumn } from './error-kinds.js';
+import { fieldProblems, pointerField } from '../../internal/request-failure.js';
+import { errorKind, failureMessage } from './error-kinds.js';
 import { fieldTemplate } from './field-template.js';
 import { identitiesTemplate } from './identities.js';
 import { PasswordSection } from './password-section.js';
@@ -386,8 +387,8 @@ export class PkProfileForm extends PortalElement {
     if (kind === 'validation') {
       const errors: Record<string, string> = {};
       const items: SummaryItem[] = [];
-      for (const problem of fieldErrors(error)) {
-        const column = pointerColumn(problem.path);
+      for (const problem of fieldProblems(error)) {
+        const column = pointerField(problem.path);
         const field = this.#fields.find((f) => f.name === column);
         if (field) {
           errors[field.name] = `${field.label} ${problem.message}`;

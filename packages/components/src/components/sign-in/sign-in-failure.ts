@@ -1,5 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { InvalidCredentialsError, NetworkError, RateLimitedError, ValidationError } from '@portalkit/sdk';
+import { pointerField } from '../../internal/request-failure.js';
 
 /** What a failed request means for the form: one summary for the live region, messages per field. */
 export interface SignInFailure {
@@ -106,7 +107,7 @@ function validationFailure(problems: readonly unknown[], fieldNames: readonly st
     const { path, message } = problem as { path?: unknown; message?: unknown };
     if (typeof message !== 'string' || message === '') continue;
     // A JSON pointer to a top-level body member (`/password`); deeper paths have no field of their own.
-    const name = typeof path === 'string' && /^\/[^/]+$/.test(path) ? path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+    const name = typeof path === 'string' ? pointerField(path) : undefined;
     if (name !== undefined && fieldNames.includes(name)) {
       const previous = fields.get(name);
       fields.set(name, previous === undefined ? message : `${previous}; ${message}`);
