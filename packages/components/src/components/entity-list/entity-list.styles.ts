@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { buttonLook, primaryButtonLook } from '../../styles/button.styles.js';
 import { tokens, visuallyHidden } from '../../styles/tokens.styles.js';
 
 export const entityListStyles = [
@@ -38,19 +39,12 @@ export const entityListStyles = [
       border-radius: var(--_pk-radius);
     }
     button {
-      font: inherit;
+      ${buttonLook}
+      /* Denser than the forms' buttons: they sit in table rows. */
       padding: 0.4rem 0.85rem;
-      color: var(--_pk-text);
-      background: var(--_pk-surface);
-      border: 1px solid var(--_pk-border);
-      border-radius: var(--_pk-radius);
-      cursor: pointer;
     }
     button.primary {
-      background: var(--_pk-accent);
-      border-color: var(--_pk-accent);
-      color: var(--_pk-on-accent);
-      font-weight: 600;
+      ${primaryButtonLook}
     }
     button.danger:not(:disabled) {
       color: var(--_pk-danger);

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { buttonLook, primaryButtonLook } from '../../styles/button.styles.js';
 import { tokens } from '../../styles/tokens.styles.js';
 
 export const profileFormStyles = [
@@ -81,19 +82,10 @@ export const profileFormStyles = [
       margin-block-start: var(--_pk-space);
     }
     [part~='button'] {
-      font: inherit;
-      padding: 0.55rem 1rem;
-      border-radius: var(--_pk-radius);
-      border: 1px solid var(--_pk-border);
-      background: var(--_pk-surface);
-      color: var(--_pk-text);
-      cursor: pointer;
+      ${buttonLook}
     }
     [part~='button'][data-variant='primary'] {
-      background: var(--_pk-accent);
-      border-color: var(--_pk-accent);
-      color: var(--_pk-on-accent);
-      font-weight: 600;
+      ${primaryButtonLook}
     }
     [part~='identities'] {
       margin: 0;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { buttonLook } from '../../styles/button.styles.js';
 import { tokens, visuallyHidden } from '../../styles/tokens.styles.js';
 
 export const signInStyles = [
@@ -72,13 +73,7 @@ export const signInStyles = [
       border-block-start: 1px solid var(--_pk-border);
     }
     button {
-      font: inherit;
-      padding: 0.55rem 1rem;
-      border-radius: var(--_pk-radius);
-      border: 1px solid var(--_pk-border);
-      background: var(--_pk-surface);
-      color: var(--_pk-text);
-      cursor: pointer;
+      ${buttonLook}
     }
     button:hover:not(:disabled) {
       background: var(--_pk-subtle);
