@@ -8,6 +8,7 @@
 export * from './model/vocabulary.js';
 export type * from './model/config.js';
 export type * from './model/portal-model.js';
+export type * from './model/table-schema.js';
 export { BUILT_IN_TABLE_CONFIGS, SERVER_MANAGED_COLUMNS } from './model/built-ins.js';
 export { authenticationSettings } from './model/defaults.js';
 export { compileModel } from './model/compile.js';

@@ -6,12 +6,12 @@
  * @packageDocumentation
  */
 export { Rights, rightsFromClaims, normalizePagePath } from '@portalkit/core';
-export type { ColumnOperation, PermissionSetClaims, Privilege, Row, RowResolver, VisitorIdentity } from '@portalkit/core';
+export type { ColumnOperation, PermissionSetClaims, Privilege, Row, RowResolver, SchemaColumn, TableSchema, VisitorIdentity } from '@portalkit/core';
 
 export { createPortalClient } from './client/index.js';
 export type { AnonymousState, ClientContact, LoadingState, PortalClient, PortalClientOptions, PortalState, SignedInState } from './client/index.js';
 export type { PasswordChange, PasswordResetConfirmation, RegistrationDetails, SignInCredentials } from './auth/local/index.js';
-export type { Association, ListQuery, RowPage, SchemaColumn, TableClient, TableSchema, WriteCondition } from './data/index.js';
+export type { Association, ListQuery, RowPage, TableClient, WriteCondition } from './data/index.js';
 export {
   PortalError,
   InvalidCredentialsError,

@@ -1,5 +1,5 @@
 export { createTableClient } from './table-client.js';
-export type { Association, RowPage, SchemaColumn, TableClient, TableSchema, WriteCondition } from './table-client.js';
+export type { Association, RowPage, TableClient, WriteCondition } from './table-client.js';
 export { listQueryString } from './query.js';
 export type { ListQuery } from './query.js';
 export { fetchMe, patchMe } from './me.js';

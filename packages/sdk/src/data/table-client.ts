@@ -1,5 +1,5 @@
 import type { Transport } from '../http/transport.js';
-import type { ColumnType, Privilege } from '@portalkit/core';
+import type { TableSchema } from '@portalkit/core';
 import type { ApiRow } from '../types.js';
 import { listQueryString } from './query.js';
 import type { ListQuery } from './query.js';
@@ -21,40 +21,6 @@ export interface WriteCondition {
 export interface Association {
   readonly column: string;
   readonly target: string;
-}
-
-/** One column of a {@link TableSchema}: its shape, and whether the visitor may set it. */
-export interface SchemaColumn {
-  readonly name: string;
-  /** The label the configuration gives it (its name when none). */
-  readonly displayName: string;
-  readonly type: ColumnType;
-  readonly required: boolean;
-  readonly maxLength?: number;
-  /** `choice`: the allowed values. */
-  readonly options?: readonly string[];
-  /** `lookup`: the table whose row id the column holds. */
-  readonly lookup?: string;
-  /** Matched by `list({ search })`. */
-  readonly searchable: boolean;
-  /** Indexed for `orderBy`. */
-  readonly sortable: boolean;
-  /** The visitor may set it when creating a row. */
-  readonly create: boolean;
-  /** The visitor may change it on a row they may write. */
-  readonly update: boolean;
-}
-
-/**
- * A table as the signed-in visitor may use it (`GET /api/schema/:table`): only the columns they may
- * read (system columns `id`, `createdon`, `modifiedon` first, never settable) and their table privileges.
- */
-export interface TableSchema {
-  readonly table: string;
-  /** The label the configuration gives the table (its name when none). */
-  readonly displayName: string;
-  readonly columns: readonly SchemaColumn[];
-  readonly privileges: Readonly<Record<Privilege, boolean>>;
 }
 
 /**

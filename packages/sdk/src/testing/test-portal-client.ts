@@ -1,11 +1,11 @@
 import { buildPermissionSetClaims, compileModel, PRIVILEGES, rightsFromClaims, SERVER_MANAGED_COLUMNS } from '@portalkit/core';
-import type { ColumnOperation, PortalConfig, PortalModel, Privilege, Rights, Row, RowResolver } from '@portalkit/core';
+import type { ColumnOperation, PortalConfig, PortalModel, Privilege, Rights, Row, RowResolver, SchemaColumn, TableSchema } from '@portalkit/core';
 import { Decisions } from '../client/decisions.js';
 import type { PortalClient } from '../client/portal-client.js';
 import { sameState, stateFromSet } from '../client/state.js';
 import type { ClientContact, PortalState } from '../client/state.js';
 import { Store } from '../client/store.js';
-import type { RowPage, SchemaColumn, TableClient, TableSchema, WriteCondition } from '../data/table-client.js';
+import type { RowPage, TableClient, WriteCondition } from '../data/table-client.js';
 import {
   ForbiddenError,
   InvalidCredentialsError,

@@ -1,43 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { PRIVILEGES } from '@portalkit/core';
-import type { ColumnType, Privilege } from '@portalkit/core';
+import type { Privilege, SchemaColumn, TableSchema } from '@portalkit/core';
 import type { ServerContext } from '../../app/context.js';
 import { Problem } from '../../http/problem.js';
 import type { DataColumn } from '../schema/data-table.js';
 import { hasGlobalGrant, ownershipColumns, tableParams, tableRequest } from './table-request.js';
 import type { TableRequest } from './table-request.js';
 
-/** One column as a visitor may see it: its shape, and whether they may set it on create or update. */
-export interface SchemaColumnDocument {
-  readonly name: string;
-  /** The label the configuration gives it (its name when none). */
-  readonly displayName: string;
-  readonly type: ColumnType;
-  readonly required: boolean;
-  readonly maxLength?: number;
-  readonly options?: readonly string[];
-  /** `lookup`: the table whose row id it holds. */
-  readonly lookup?: string;
-  readonly searchable: boolean;
-  readonly sortable: boolean;
-  readonly create: boolean;
-  readonly update: boolean;
-}
-
-/** `GET /api/schema/:table`. */
-export interface TableSchemaDocument {
-  readonly table: string;
-  /** The label the configuration gives the table (its name when none). */
-  readonly displayName: string;
-  readonly columns: readonly SchemaColumnDocument[];
-  readonly privileges: Readonly<Record<Privilege, boolean>>;
-}
-
 /**
  * The system columns every row carries: readable with the row, never writable. `createdon` and
  * `modifiedon` are ISO-8601 strings in rows and sort like any timestamp.
  */
-const SYSTEM_COLUMNS: readonly SchemaColumnDocument[] = [
+const SYSTEM_COLUMNS: readonly SchemaColumn[] = [
   { name: 'id', displayName: 'ID', type: 'string', required: false, searchable: false, sortable: false, create: false, update: false },
   { name: 'createdon', displayName: 'Created on', type: 'datetime', required: false, searchable: false, sortable: true, create: false, update: false },
   { name: 'modifiedon', displayName: 'Modified on', type: 'datetime', required: false, searchable: false, sortable: true, create: false, update: false },
@@ -65,7 +39,7 @@ export async function schemaRoute(app: FastifyInstance, context: ServerContext):
     const privileges = Object.fromEntries(PRIVILEGES.map((privilege) => [privilege, t.rights.can(privilege, t.table.name)])) as Record<Privilege, boolean>;
     if (!PRIVILEGES.some((privilege) => privileges[privilege])) throw unknownTable(name);
     const model = context.config.model.tables[t.table.name];
-    const document: TableSchemaDocument = {
+    const document: TableSchema = {
       table: t.table.name,
       displayName: model?.displayName ?? t.table.name,
       columns: [...SYSTEM_COLUMNS, ...declaredColumns(t)],
@@ -75,7 +49,7 @@ export async function schemaRoute(app: FastifyInstance, context: ServerContext):
   });
 }
 
-function declaredColumns(t: TableRequest): SchemaColumnDocument[] {
+function declaredColumns(t: TableRequest): SchemaColumn[] {
   const ownership = ownershipColumns(t);
   const setsOwnership = { create: hasGlobalGrant(t, 'create'), update: hasGlobalGrant(t, 'write') };
   const settable = (operation: 'create' | 'update', column: string): boolean =>
