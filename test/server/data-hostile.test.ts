@@ -403,6 +403,54 @@ describe('data API: hostile requests', () => {
     }
   });
 
+  /**
+   * One list as a visitor pages it: the whole list in one page is exactly `expected` (ids, any order),
+   * in the order `orderBy` promises (checked here, independently of the server), and pages of 4
+   * through the cursor give the same rows in the same order, each once.
+   */
+  async function checkPaging(who: Principal, table: string, query: { orderBy: string; filter: string; search?: string }, expected: readonly string[]): Promise<void> {
+    const key = `${who.name} ${table}|${query.orderBy}|${query.filter}|${query.search ?? ''}`;
+    const params = (extra: Record<string, string>) => {
+      const p = new URLSearchParams(extra);
+      if (query.orderBy) p.set('orderBy', query.orderBy);
+      if (query.filter) p.set('filter', query.filter);
+      if (query.search) p.set('search', query.search);
+      return p;
+    };
+    const whole = await who.client.get(`/api/tables/${table}?${params({ top: '500' })}`);
+    assert.equal(whole.status, 200, `${key}: ${whole.text}`);
+    const all = whole.body.rows as Record<string, unknown>[];
+    assert.deepEqual(all.map((row) => String(row['id'])).sort(), [...expected].sort(), `${key}: exactly the readable rows`);
+    assert.ok(all.length > 4, `${key}: several pages (${all.length} rows)`);
+    // The order the ORDER BY promises: keys, then id in the last key's direction; NULL first ascending.
+    const keys = (query.orderBy || 'createdon desc').split(',').map((item) => item.trim().split(' ') as [string, string?]);
+    const direction = keys.at(-1)![1] === 'desc' ? -1 : 1;
+    const compare = (x: Record<string, unknown>, y: Record<string, unknown>): number => {
+      for (const [column, dir] of keys) {
+        const [u, v] = [x[column] ?? null, y[column] ?? null];
+        if (u === v) continue;
+        const sign = dir === 'desc' ? -1 : 1;
+        if (u === null) return -sign;
+        if (v === null) return sign;
+        if (typeof u === 'number' && typeof v === 'number') return (u - v) * sign;
+        return (String(u) < String(v) ? -1 : 1) * sign;
+      }
+      return (String(x['id']) < String(y['id']) ? -1 : 1) * direction;
+    };
+    assert.deepEqual(all.map((row) => row['id']), [...all].sort(compare).map((row) => row['id']), `${key}: in order`);
+    const paged: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await who.client.get(`/api/tables/${table}?${params({ top: '4', ...(cursor ? { cursor } : {}) })}`);
+      assert.equal(page.status, 200, `${key}: ${page.text}`);
+      paged.push(...page.body.rows);
+      cursor = page.body.nextCursor;
+      assert.ok(++pages < 40, 'paging terminates');
+    } while (cursor);
+    assert.deepEqual(paged, all, `${key}: pages = one page`);
+  }
+
   test('parent-scope lists (rows fetched after ordering): every page, order, filter and cursor as in one page', async () => {
     // B reads notes on own tickets ∪ account X's tickets (one IN over a UNION ALL), A the attachments
     // on notes on own tickets (three levels). Enough rows for several pages; some filtered out, some
@@ -421,59 +469,56 @@ describe('data API: hostile requests', () => {
       }
       await f.insert('attachment', `bulk${i}`, { id: `attachment-bulk-${String(i).padStart(2, '0')}`, filename: `${i % 3 === 0 ? 'log' : 'scan'}-${i % 6}.pdf`, noteid: String(note.values['id']) });
     }
-    const cases: [Principal, string][] = [];
+    const expected = (who: Principal, table: string, filter: string): string[] => {
+      const [column, excluded] = table === 'note' ? ['text', 'System'] : ['filename', 'log'];
+      return f.oracle.visibleIds(visitorOf(who), table).filter((id) => {
+        const row = f.data[table]!.find((candidate) => candidate.values['id'] === id)!;
+        return !filter || !String(row.values[column]).startsWith(excluded);
+      });
+    };
     for (const orderBy of ['', 'createdon desc', 'createdon', 'ticketid', 'ticketid desc, createdon desc']) {
-      for (const filter of ['', "not startswith(text, 'System')"]) cases.push([b, `note|${orderBy}|${filter}`]);
+      for (const filter of ['', "not startswith(text, 'System')"]) await checkPaging(b, 'note', { orderBy, filter }, expected(b, 'note', filter));
     }
     for (const orderBy of ['', 'filename', 'filename desc', 'noteid']) {
-      for (const filter of ['', "not startswith(filename, 'log')"]) cases.push([a, `attachment|${orderBy}|${filter}`]);
+      for (const filter of ['', "not startswith(filename, 'log')"]) await checkPaging(a, 'attachment', { orderBy, filter }, expected(a, 'attachment', filter));
     }
-    for (const [who, key] of cases) {
-      const [table, orderBy, filter] = key.split('|') as [string, string, string];
-      const params = (extra: Record<string, string>) => {
-        const p = new URLSearchParams(extra);
-        if (orderBy) p.set('orderBy', orderBy);
-        if (filter) p.set('filter', filter);
-        return p;
-      };
-      const whole = await who.client.get(`/api/tables/${table}?${params({ top: '500' })}`);
-      assert.equal(whole.status, 200, `${key}: ${whole.text}`);
-      const all = whole.body.rows as Record<string, unknown>[];
-      const textColumn = table === 'note' ? 'text' : 'filename';
-      const excluded = table === 'note' ? 'System' : 'log';
-      const expected = f.oracle.visibleIds(visitorOf(who), table).filter((id) => {
-        const row = f.data[table]!.find((candidate) => candidate.values['id'] === id)!;
-        return !filter || !String(row.values[textColumn]).startsWith(excluded);
+  });
+
+  test('lists reached two ways (own ∪ account tickets, each way paged alone): every page, order, filter, search and cursor as in one page', async () => {
+    // B reads own tickets ∪ account X's, C own ∪ account Y's: each way is its own ordered query, cut at
+    // the page size, then merged. Rows in both ways (own tickets in the own account) must come once;
+    // rows in one way only (B's ticket filed under account Y, account X's tickets of nobody) must come
+    // at all; filtered-out rows in one way must not shorten the page; ties on createdon and NULL sort
+    // keys must page through the id tie-breaker.
+    const [b, c] = [f.principals.B, f.principals.C];
+    const customers = [b.contactId!, f.principals.A.contactId!, c.contactId!, null];
+    const accounts = ['acc-x', 'acc-y', null];
+    for (let i = 0; i < 45; i++) {
+      const ticket = await f.insert('ticket', `bulk${i}`, {
+        id: `ticket-bulk-${String(i).padStart(2, '0')}`,
+        title: i % 7 === 3 ? `Same title` : `Ticket ${String.fromCharCode(97 + ((i * 11) % 26))} ${i}`,
+        body: i % 5 < 2 ? 'printer on fire' : 'all quiet',
+        status: i % 4 === 0 ? 'closed' : i % 6 === 1 ? null : 'open',
+        priority: i % 3 === 0 ? null : i % 3,
+        customerid: customers[i % customers.length],
+        accountid: accounts[i % accounts.length],
+        secret: `classified bulk ${i}`,
       });
-      assert.deepEqual(all.map((row) => String(row['id'])).sort(), expected, `${key}: exactly the readable rows`);
-      assert.ok(all.length > 4, `${key}: several pages (${all.length} rows)`);
-      // The order the ORDER BY promises, checked independently: keys, then id in the last key's direction.
-      const keys = (orderBy || 'createdon desc').split(',').map((item) => item.trim().split(' ') as [string, string?]);
-      const direction = keys.at(-1)![1] === 'desc' ? -1 : 1;
-      const compare = (x: Record<string, unknown>, y: Record<string, unknown>): number => {
-        for (const [column, dir] of keys) {
-          const [u, v] = [x[column] ?? null, y[column] ?? null];
-          if (u === v) continue;
-          const sign = dir === 'desc' ? -1 : 1;
-          if (u === null) return -sign;
-          if (v === null) return sign;
-          return (String(u) < String(v) ? -1 : 1) * sign;
-        }
-        return (String(x['id']) < String(y['id']) ? -1 : 1) * direction;
-      };
-      assert.deepEqual(all.map((row) => row['id']), [...all].sort(compare).map((row) => row['id']), `${key}: in order`);
-      // Pages of 4 through the cursor: the same rows, the same order, each once.
-      const paged: Record<string, unknown>[] = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await who.client.get(`/api/tables/${table}?${params({ top: '4', ...(cursor ? { cursor } : {}) })}`);
-        assert.equal(page.status, 200, `${key}: ${page.text}`);
-        paged.push(...page.body.rows);
-        cursor = page.body.nextCursor;
-        assert.ok(++pages < 40, 'paging terminates');
-      } while (cursor);
-      assert.deepEqual(paged, all, `${key}: pages = one page`);
+      if (i % 4 === 2) {
+        ticket.createdon = 1_700_000_000_000;
+        await f.db.updateTable('ticket').set({ createdon: ticket.createdon }).where('id', '=', String(ticket.values['id'])).execute();
+      }
+    }
+    const expected = (who: Principal, filter: (row: Record<string, unknown>) => boolean): string[] =>
+      f.oracle.visibleIds(visitorOf(who), 'ticket').filter((id) => filter(f.data['ticket']!.find((row) => row.values['id'] === id)!.values));
+    const notClosed = (row: Record<string, unknown>) => row['status'] !== 'closed';
+    const burning = (row: Record<string, unknown>) => String(row['title']).includes('fire') || String(row['body']).includes('fire');
+    for (const who of [b, c]) {
+      for (const orderBy of ['', 'createdon desc', 'createdon', 'title', 'priority desc, title', 'status, createdon desc']) {
+        await checkPaging(who, 'ticket', { orderBy, filter: '' }, expected(who, () => true));
+        await checkPaging(who, 'ticket', { orderBy, filter: "status ne 'closed'" }, expected(who, notClosed));
+      }
+      if (who === b) await checkPaging(who, 'ticket', { orderBy: '', filter: '', search: 'fire' }, expected(who, burning));
     }
   });
 

@@ -68,7 +68,7 @@ export function rowPredicateSql(
 /**
  * Whether the predicate, written in the `in` form, holds an `IN (SELECT …)` through a lookup: a parent
  * scope whose parent rows are not all rows. Such a list finds its candidates through the lookup (see
- * the list route's late fetching); other predicates are equalities on the row itself.
+ * the list statement's late fetching); other predicates are equalities on the row itself.
  */
 export function hasRelatedSubquery(predicate: RowPredicate): boolean {
   switch (predicate.kind) {
@@ -79,6 +79,15 @@ export function hasRelatedSubquery(predicate: RowPredicate): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * The ways a list reaches the rows in scope: the members of an `any` (with parents reached several
+ * ways through one lookup merged into one way, as the `in` form writes them), or the predicate itself.
+ * A list with several ways on the row itself can page each way alone (see the list statement).
+ */
+export function scopeWays(predicate: RowPredicate): RowPredicate[] {
+  return predicate.kind === 'any' ? mergeRelated(predicate.of) : [predicate];
 }
 
 /**

@@ -36,18 +36,20 @@ export function sortIndexName(table: string, column: string): string {
 }
 
 /**
- * Relationship indexes (the lookups parent-scope permissions go through, and the contact or account
- * columns their chains start from) carry their own prefix too, for the same reason: the sync creates
- * and drops them, and touches no other index.
+ * Relationship and scope indexes (the lookups parent-scope permissions go through, and the contact or
+ * account columns of contact- and account-scope permissions) carry their own prefix too, for the same
+ * reason: the sync creates and drops them, and touches no other index.
  */
 export const RELATIONSHIP_INDEX_PREFIX = 'pk_rx_';
 
 /**
- * The index behind a lookup that a `parent`-scope permission goes through: (lookup, createdon, id).
- * A list under a parent scope finds its candidates as `lookup IN (parent ids)`; with this index that
- * step reads the index alone (no table row per candidate) and already holds what the default order
- * (newest first, `id` the tie-breaker) and its keyset need, so only the page's rows are fetched.
- * Under one parent, a child list newest first is read in index order with no sort at all.
+ * The index behind a column a permission scopes by, (column, createdon, id): a lookup that a
+ * `parent`-scope permission goes through, or the contact or account column of a `contact`- or
+ * `account`-scope permission. A list under a parent scope finds its candidates as `lookup IN (parent
+ * ids)`; with this index that step reads the index alone (no table row per candidate) and already
+ * holds what the default order (newest first, `id` the tie-breaker) and its keyset need, so only the
+ * page's rows are fetched. Under one parent, or for one contact or account, a list newest first is
+ * read in index order with no sort at all.
  */
 export function relationshipIndexName(table: string, column: string): string {
   return indexName(table, [column, ...CREATED_ORDER], 'rx');
