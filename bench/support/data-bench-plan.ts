@@ -15,7 +15,7 @@ export const DATA_BENCH_VISITORS = {
   contactA: { email: 'a@data-bench.example', roles: [] as string[], accountId: ACCOUNT_A },
   /** A Partner Manager in A's account: account incidents ∪ own incidents. */
   manager: { email: 'manager@data-bench.example', roles: ['Partner Managers'], accountId: ACCOUNT_A },
-  /** A Support Agent: every incident and every note (global scope, the floor). */
+  /** A Support Agent: every incident, note and attachment (global scope, the floor). */
   agent: { email: 'agent@data-bench.example', roles: ['Support Agents'], accountId: STAFF_ACCOUNT },
 } as const;
 

@@ -338,13 +338,15 @@ describe('changing the configuration later', () => {
       delete without.tables!['note'];
       without.tablePermissions = without.tablePermissions!.filter((permission) => !['note', 'attachment'].includes(permission.table));
       // Kept tables keep their data; the indexes their parent scopes needed go with the permissions (the
-      // incidents' contact and account scopes stay, and so do their indexes).
+      // incidents' contact and account scopes stay, and so do their indexes), and so does the sort index
+      // of the attachments' sortable file name.
       const retained = await sync(open, modelOf(without));
       assert.deepEqual(
         { ...retained, relationshipUnindexed: retained.relationshipUnindexed.sort() },
         {
           ...NOTHING,
           retained: ['attachment', 'note'],
+          unindexed: [sortIndexName('attachment', 'filename')],
           relationshipUnindexed: [relationshipIndexName('note', 'incidentid'), relationshipIndexName('attachment', 'noteid')].sort(),
         },
       );
@@ -616,7 +618,7 @@ describe('sort indexes for sortable columns', () => {
   test('the demo configuration gets a (column, id) index per sortable column, and a second sync adds nothing', async () => {
     await withDatabase(async (db, open) => {
       const report = await sync(open, modelOf(await demoConfig()));
-      assert.deepEqual(report.indexed.sort(), ['incident.priority', 'incident.status', 'incident.title']);
+      assert.deepEqual(report.indexed.sort(), ['attachment.filename', 'incident.priority', 'incident.status', 'incident.title']);
       const indexes = await indexesOf(db, 'incident');
       assert.deepEqual(indexes.get(sortIndexName('incident', 'title')), ['title', 'id']);
       assert.deepEqual(await sync(open, modelOf(await demoConfig())), NOTHING);
