@@ -10,6 +10,8 @@ type Draft = any;
 
 const demoText = readFileSync(new URL('../../examples/contoso/portal.config.json', import.meta.url), 'utf8');
 const demo: unknown = JSON.parse(demoText);
+/** Where a permission pushed onto the demo configuration's list lands. */
+const NEXT_PERMISSION = (demo as { tablePermissions: unknown[] }).tablePermissions.length;
 
 function variant(mutate: (config: Draft) => void): unknown {
   const config: Draft = structuredClone(demo);
@@ -722,7 +724,7 @@ describe('table permissions', () => {
           c.tables.note.columns.replytoid = { type: 'lookup', table: 'note' };
           c.tablePermissions.push({ name: 'Loop', table: 'note', scope: 'parent', parent: 'Loop', relationship: 'replytoid', privileges: ['read'] });
         }),
-      errors: [['parent-cycle', '$.tablePermissions[10].parent']],
+      errors: [['parent-cycle', `$.tablePermissions[${NEXT_PERMISSION}].parent`]],
     },
     {
       name: 'a two-permission cycle is reported once per member, not on what hangs off it',
@@ -735,8 +737,8 @@ describe('table permissions', () => {
           c.tablePermissions.push({ ...child, name: 'C', parent: 'A' });
         }),
       errors: [
-        ['parent-cycle', '$.tablePermissions[10].parent'],
-        ['parent-cycle', '$.tablePermissions[11].parent'],
+        ['parent-cycle', `$.tablePermissions[${NEXT_PERMISSION}].parent`],
+        ['parent-cycle', `$.tablePermissions[${NEXT_PERMISSION + 1}].parent`],
       ],
     },
     {
@@ -842,7 +844,7 @@ describe('anonymous exposure', () => {
     {
       name: 'a child of a global permission inherits the Anonymous role and needs the acknowledgement',
       input: () => withComments(),
-      errors: [['anonymous-global-read', '$.tablePermissions[10].allowAnonymousGlobalRead']],
+      errors: [['anonymous-global-read', `$.tablePermissions[${NEXT_PERMISSION}].allowAnonymousGlobalRead`]],
     },
     {
       name: 'a child of a global permission, acknowledged',

@@ -42,7 +42,7 @@ describe('portalkit check-config', () => {
   test('accepts the demo configuration with a summary', async () => {
     const run = await portalkit('check-config', demoConfig);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /valid\. Contoso Partner Portal: 4 tables \(\+ contact, account\), 4 web roles, 10 table permissions/);
+    assert.match(run.stdout, /valid\. Contoso Partner Portal: 4 tables \(\+ contact, account\), 4 web roles, 11 table permissions/);
   });
 
   test('rejects a broken configuration with every error and its JSON path', async () => {
