@@ -4,7 +4,7 @@ import { html, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProperties } from '../../internal/css-properties.js';
 import { PortalElement } from '../../internal/portal-element.js';
 import { cellText } from './cell-text.js';
 import { entityListStyles } from './entity-list.styles.js';
@@ -250,7 +250,7 @@ export class PkEntityList extends PortalElement {
       delete: msg('Delete', { id: 'entity-list.delete' }),
     };
     return html`<div part="table-wrapper" class="table-wrap" role="region" aria-label=${label} tabindex="0">
-      <table part="table" role="table" class=${actions.any ? 'has-actions' : ''} style=${styleMap({ '--_pk-columns': String(Math.max(columns.length, 1)), '--_pk-actions': String(actions.count) })}>
+      <table part="table" role="table" class=${actions.any ? 'has-actions' : ''} ${cssProperties({ '--_pk-columns': String(Math.max(columns.length, 1)), '--_pk-actions': String(actions.count) })}>
         <caption class="visually-hidden">${label}</caption>
         <thead role="rowgroup">
           <tr role="row">
