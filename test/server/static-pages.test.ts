@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -247,5 +248,75 @@ describe('static pages: page rules enforced on the server', () => {
   it('ignores a forged or expired session cookie (anonymous)', async () => {
     const response = await get('/partners/', { cookie: `${server.context.cookie.name}=forged-token` });
     assert.equal(response.status, 403);
+  });
+});
+
+describe('static pages: Content-Security-Policy', () => {
+  const directives = (header: unknown): Map<string, string[]> =>
+    new Map(
+      String(header)
+        .split(';')
+        .map((part) => part.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values] as const),
+    );
+
+  it('HTML pages allow script and style from this origin only, fetches to it and the configured providers, and no framing', async () => {
+    const response = await get('/');
+    assert.equal(response.status, 200);
+    const policy = directives(response.headers['content-security-policy']);
+    assert.deepEqual(policy.get('script-src'), ["'self'"]);
+    assert.deepEqual(policy.get('style-src'), ["'self'"]);
+    assert.deepEqual(policy.get('default-src'), ["'self'"]);
+    assert.deepEqual(policy.get('object-src'), ["'none'"]);
+    assert.deepEqual(policy.get('base-uri'), ["'none'"]);
+    assert.deepEqual(policy.get('frame-ancestors'), ["'none'"]);
+    // The demo configuration's two providers: an OIDC issuer and an Entra authority, by origin.
+    const providers = server.context.config.model.authentication.providers.map((p) => new URL(p.type === 'oidc' ? p.issuer : p.authority).origin);
+    assert.equal(providers.length, 2);
+    assert.deepEqual(policy.get('connect-src'), ["'self'", ...new Set(providers)]);
+    assert.deepEqual(policy.get('frame-src'), [...new Set(providers)]);
+    assert.ok(!String(response.headers['content-security-policy']).includes('unsafe'), 'nothing unsafe-inline or unsafe-eval');
+    // Pages under a rule carry it too; scripts and stylesheets need none; an SVG opened directly runs nothing.
+    const cookie = await sessionCookie('csp-pages@example.com', ['Partner Managers']);
+    assert.equal((await get('/partners/', cookie)).headers['content-security-policy'], response.headers['content-security-policy']);
+    assert.equal((await get('/portalkit.js')).headers['content-security-policy'], undefined);
+    assert.match(String((await get('/logo.svg')).headers['content-security-policy']), /^default-src 'none'/);
+  });
+
+  it('the "no access" page allows its one inline style by hash, and nothing else', async () => {
+    const response = await get('/partners/');
+    assert.equal(response.status, 403);
+    const style = /<style>(.*?)<\/style>/s.exec(response.body)?.[1];
+    assert.ok(style);
+    const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+    const policy = directives(response.headers['content-security-policy']);
+    assert.deepEqual(policy.get('default-src'), ["'none'"]);
+    assert.deepEqual(policy.get('style-src'), [`'sha256-${hash}'`]);
+    assert.equal(policy.get('script-src'), undefined);
+  });
+
+  it('a site may state its own policy or none; a policy that would break the header is refused at start', async () => {
+    const root = join(dir, 'site');
+    const own = "default-src 'self'; script-src 'self' https://cdn.example.com";
+    for (const [contentSecurityPolicy, expected] of [[own, own], [false, undefined]] as const) {
+      const other = await createTestStorage();
+      const custom = await startPortalServer({ config: loadConfigOrThrow(await demoConfig()).model, ...other.serverOptions, port: 0, pages: { root, contentSecurityPolicy } });
+      try {
+        const response = await fetch(`${custom.url}/`);
+        assert.equal(response.status, 200);
+        assert.equal(response.headers.get('content-security-policy') ?? undefined, expected);
+      } finally {
+        await custom.close();
+        await other.remove();
+      }
+    }
+    for (const bad of ['', '  ', "default-src 'self'\r\nSet-Cookie: x=1"]) {
+      const other = await createTestStorage();
+      await assert.rejects(
+        startPortalServer({ config: loadConfigOrThrow(await demoConfig()).model, ...other.serverOptions, port: 0, pages: { root, contentSecurityPolicy: bad } }),
+        /contentSecurityPolicy must be a non-empty policy on one line/,
+      );
+      await other.remove();
+    }
   });
 });

@@ -19,6 +19,9 @@
  * it holds `.`/`..` segments, empty segments, backslashes, control characters, NUL or a `%` left after
  * decoding (double encoding); the resolved path, symlinks followed, must stay inside the directory.
  * Dotfiles, directories without `index.html` and unknown file types are 404: there is no listing.
+ *
+ * HTML pages carry a Content-Security-Policy (see content-security-policy.ts): by default scripts and
+ * styles from this origin only.
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -26,7 +29,9 @@ import type { Stats } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pathCovers, resolveRights } from '@portalkit/core';
+import type { PortalModel } from '@portalkit/core';
 import type { ServerContext } from '../app/context.js';
+import { defaultPagePolicy, inlineStylePolicy, SVG_POLICY } from './content-security-policy.js';
 
 /** The `pages` option of `startPortalServer`. */
 export interface PagesOptions {
@@ -34,6 +39,14 @@ export interface PagesOptions {
   readonly root: string;
   /** Directories served at `/` after `root`, without page rules (e.g. the CDN build's `dist`). */
   readonly assets?: readonly string[];
+  /**
+   * The Content-Security-Policy of every HTML page served. By default scripts, styles, images and fonts
+   * from this origin only, fetches to this origin and the configured identity providers, no plugins,
+   * no framing, no `<base>` (see `defaultPagePolicy`). A string replaces it, for a site that loads
+   * more (analytics, a font CDN, a provider whose token endpoint has its own origin); `false` sends
+   * none.
+   */
+  readonly contentSecurityPolicy?: string | false;
 }
 
 /** File types served; anything else is 404 (no source, config or backup file leaks by accident). */
@@ -136,6 +149,10 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
+/** The only style of the "no access" page, allowed by its hash (see inlineStylePolicy). */
+const DENIED_STYLE = 'body{font:1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}a{font-weight:600}';
+const DENIED_POLICY = inlineStylePolicy(DENIED_STYLE);
+
 function deniedPage(siteName: string, signedIn: boolean, path: string): string {
   const site = escapeHtml(siteName);
   const message = signedIn
@@ -149,7 +166,7 @@ function deniedPage(siteName: string, signedIn: boolean, path: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>No access · ${site}</title>
-<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}a{font-weight:600}</style>
+<style>${DENIED_STYLE}</style>
 </head>
 <body>
 <main>
@@ -166,6 +183,19 @@ function deniedPage(siteName: string, signedIn: boolean, path: string): string {
 export async function staticPageRoutes(app: FastifyInstance, context: ServerContext, options: PagesOptions): Promise<void> {
   const root = await directoryOf(options.root);
   const assets = await Promise.all((options.assets ?? []).map(directoryOf));
+  const override = options.contentSecurityPolicy;
+  if (typeof override === 'string' && (override.trim() === '' || /[\u0000-\u001f\u007f]/.test(override))) {
+    throw new TypeError('pages.contentSecurityPolicy must be a non-empty policy on one line (or false for none).');
+  }
+  // The default follows the configuration (its providers), which a reload can change.
+  const defaults = new WeakMap<PortalModel, string>();
+  const pagePolicy = (): string | undefined => {
+    if (override !== undefined) return override === false ? undefined : override;
+    const model = context.config.model;
+    let policy = defaults.get(model);
+    if (policy === undefined) defaults.set(model, (policy = defaultPagePolicy(model)));
+    return policy;
+  };
 
   const notFound = (reply: FastifyReply): FastifyReply => {
     reply.callNotFound();
@@ -177,6 +207,8 @@ export async function staticPageRoutes(app: FastifyInstance, context: ServerCont
     if (!type) return notFound(reply);
     reply.header('Cache-Control', cacheControl);
     reply.header('Content-Type', type);
+    const policy = type.startsWith('text/html') ? pagePolicy() : type === 'image/svg+xml' ? SVG_POLICY : undefined;
+    if (policy) reply.header('Content-Security-Policy', policy);
     const etag = `W/"${stats.size.toString(36)}-${Math.floor(stats.mtimeMs).toString(36)}"`;
     reply.header('ETag', etag);
     reply.header('Last-Modified', stats.mtime.toUTCString());
@@ -208,6 +240,7 @@ export async function staticPageRoutes(app: FastifyInstance, context: ServerCont
           return reply
             .code(403)
             .header('Cache-Control', 'no-store')
+            .header('Content-Security-Policy', DENIED_POLICY)
             .type('text/html; charset=utf-8')
             .send(deniedPage(model.site.name, visitor.contactId !== undefined, urlPath));
         }
