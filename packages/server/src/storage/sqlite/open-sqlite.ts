@@ -6,11 +6,13 @@ import type { Database } from '../database.js';
 import { migrateToLatest } from '../migrations.js';
 import type { OpenDatabase } from '../open-database.js';
 import { ImmediateSqliteDialect } from './immediate-dialect.js';
+import { withStatementCache } from './statement-cache.js';
 
 /**
  * Opens the SQLite database in WAL mode with `synchronous=FULL`, so a write the server acknowledged
  * survives a crash or power loss; foreign keys on; a busy timeout and write transactions that take
- * the write lock at BEGIN, so CLI commands and the server can write the same file. Then migrates it.
+ * the write lock at BEGIN, so CLI commands and the server can write the same file; prepared statements
+ * kept for reuse. Then migrates it.
  */
 export async function openSqlite(dataDir: string): Promise<OpenDatabase> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -20,7 +22,7 @@ export async function openSqlite(dataDir: string): Promise<OpenDatabase> {
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });
   try {
     await migrateWithRetry(db);
   } catch (error) {
